@@ -1,0 +1,44 @@
+// The four small pipeline interfaces (Telegraf's Input/Processor/Aggregator/Output). Options are parsed by the
+// plugin's own zod schema before construction; constructors do no I/O; connections open in start().
+import type { Logger } from 'pino';
+import type { Metric } from './metric.js';
+
+/** Where inputs and aggregators hand metrics on; the pipeline implements it. */
+export interface Sink {
+  push(metric: Metric): void;
+  /** A payload was refused at a boundary: counted and logged with what, where and the reason. */
+  reject(where: string, reason: string): void;
+}
+
+export interface Input {
+  readonly name: string;
+  start(sink: Sink): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Processor {
+  readonly name: string;
+  /** Returns the metrics to pass on (none drops, several fan out). */
+  apply(metric: Metric): Metric[];
+}
+
+export interface Aggregator {
+  readonly name: string;
+  add(metric: Metric): void;
+  /** Emits what is complete up to `now` (ms) and forgets it. */
+  push(now: number, sink: Sink): void;
+}
+
+export interface Output {
+  readonly name: string;
+  start(): Promise<void>;
+  /** Resolves once the whole batch is stored; rejects (with a classified error) to keep it for retry. */
+  write(batch: Metric[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface PluginContext {
+  log: Logger;
+  /** Directory for the plugin's own durable state. */
+  dataDir: string;
+}
