@@ -27,3 +27,55 @@ export interface PartDefinition {
 
 /** Decoded values keyed by canonical quantity name. */
 export type Values = Record<string, number>;
+
+// ---- How the node runtime opens a part (one PartModule per part folder, listed in drivers/index.ts) ----
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { ZodType } from 'zod';
+import type { I2cBus } from '../buses/i2c.js';
+
+export interface SerialLink {
+  stream: Duplex;
+  /** Human-readable place, for errors: "/dev/ttyAMA0" or "simulated pty /tmp/…/host". */
+  where: string;
+  close(): Promise<void>;
+}
+
+/** Where a part is wired, from the station file. */
+export type BusConfig = { type: 'uart'; path: string; baud_rate?: number | undefined } | { type: 'i2c'; bus: number };
+
+export interface PartEnv {
+  /** The bus this part is wired to. */
+  bus: BusConfig;
+  /** True on the demo or a bench station: the part attaches its device simulator to the bus it is given. */
+  simulate: boolean;
+  log: Logger;
+  /** The serial port in the part's config (or a simulated one whose far end `attachDevice` drives). */
+  serial(opts: { path: string; baudRate: number }, attachDevice: (deviceEnd: Duplex) => { stop(): void }): Promise<SerialLink>;
+  /** The I2C bus in the part's config; in simulate mode one FakeI2cBus per bus number, shared by the node's parts. */
+  i2c(bus: number): Promise<I2cBus>;
+  /** Latest value of a quantity from another part on the same node (e.g. temperature for the NO2 correction). */
+  latest(quantity: string): number | undefined;
+}
+
+export interface PartSample {
+  values: Values;
+  /** When the sample was taken, if the driver knows better than "now" (e.g. when the frame completed). */
+  time?: Date;
+  flags?: string[];
+}
+
+export interface PartHandle {
+  /** Polled parts (I2C): take one sample now. */
+  read?(): Promise<PartSample>;
+  /** Streaming parts (UART in active mode): deliver each sample as it arrives, and each refused frame. */
+  stream?(onSample: (s: PartSample) => void, onError: (reason: string) => void): void;
+  close(): Promise<void>;
+}
+
+export interface PartModule<O = unknown> {
+  definition: PartDefinition;
+  /** The part's options schema: the single source of its option types and defaults. */
+  options: ZodType<O>;
+  open(options: O, env: PartEnv): Promise<PartHandle>;
+}

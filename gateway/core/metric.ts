@@ -8,6 +8,8 @@ export interface Metric {
   fields: Record<string, number>;
   /** Milliseconds since the epoch: the time the value was measured (or the window start). */
   time: number;
+  /** Facts outputs other than InfluxDB may carry (the MQTT payload keeps the Reading's clock and flags). */
+  meta?: { clock?: 'ntp' | 'rtc' | 'free'; flags?: string[]; /** Set by the MQTT input: a remote node's data is not echoed back. */ remote?: boolean };
 }
 
 export function readingToMetric(r: Reading): Metric {
@@ -16,6 +18,36 @@ export function readingToMetric(r: Reading): Metric {
     tags: { site: r.site, node: r.node, part: r.part },
     fields: { ...r.values },
     time: Date.parse(r.time),
+    meta: r.flags?.length ? { clock: r.clock, flags: r.flags } : { clock: r.clock },
+  };
+}
+
+/** The inverse of readingToMetric, for outputs that speak the Reading contract (MQTT, the local API). */
+export function metricToReading(m: Metric): Reading {
+  const r: Reading = {
+    v: 1,
+    site: m.tags.site ?? '',
+    node: m.tags.node ?? '',
+    part: m.tags.part ?? '',
+    time: new Date(m.time).toISOString(),
+    clock: m.meta?.clock ?? 'free',
+    values: { ...m.fields },
+  };
+  if (m.meta?.flags?.length) r.flags = [...m.meta.flags];
+  return r;
+}
+
+export function metricToTraffic(m: Metric): TrafficCount {
+  const { interval_s, vehicles, ...rest } = m.fields;
+  return {
+    v: 1,
+    site: m.tags.site ?? '',
+    detector: m.tags.detector ?? '',
+    lane: m.tags.lane ?? 'all',
+    direction: m.tags.direction ?? 'all',
+    time: new Date(m.time).toISOString(),
+    interval_s: interval_s ?? 0,
+    values: { vehicles: vehicles ?? 0, ...rest },
   };
 }
 

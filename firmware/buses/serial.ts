@@ -1,0 +1,99 @@
+// Serial links for UART parts: a real port through serialport, or a simulated one — a socat pty pair when socat
+// is installed (the driver then goes through the real serialport stack), an in-process stream pair otherwise.
+import { Duplex, PassThrough } from 'node:stream';
+import { SerialPort } from 'serialport';
+import type { SerialLink } from '../drivers/types.js';
+import { openPtyPair, socatAvailable } from './pty-pair.js';
+
+export async function openSerialPort(path: string, baudRate: number): Promise<SerialPort> {
+  const port = new SerialPort({ path, baudRate, autoOpen: false });
+  await new Promise<void>((resolve, reject) =>
+    port.open((e) =>
+      e
+        ? reject(new Error(`cannot open serial port ${path} at ${baudRate} baud: ${e.message} — check the cable, the path (ls /dev/serial*) and that no other program holds it`))
+        : resolve(),
+    ),
+  );
+  // A pty or a UART keeps bytes written while nobody was reading (toolchain.md §3): start clean.
+  await new Promise<void>((resolve) => port.flush(() => resolve()));
+  return port;
+}
+
+export async function closeSerialPort(port: SerialPort): Promise<void> {
+  if (!port.isOpen) return;
+  await new Promise<void>((resolve) => port.close(() => resolve()));
+}
+
+/** Two connected in-process duplex streams: what one writes, the other reads. */
+export function streamPair(): [Duplex, Duplex] {
+  const aToB = new PassThrough();
+  const bToA = new PassThrough();
+  const end = (w: PassThrough) => (cb: (e?: Error | null) => void) => {
+    w.end();
+    cb();
+  };
+  const make = (readFrom: PassThrough, writeTo: PassThrough) => {
+    const d: Duplex = new Duplex({
+      read() {
+        readFrom.resume();
+      },
+      write(chunk, enc, cb) {
+        writeTo.write(chunk, enc, cb);
+      },
+      final: end(writeTo),
+    });
+    readFrom.on('data', (c) => {
+      if (!d.push(c)) readFrom.pause();
+    });
+    readFrom.on('end', () => d.push(null));
+    return d;
+  };
+  return [make(bToA, aToB), make(aToB, bToA)];
+}
+
+export interface SimulatedSerial {
+  host: Duplex;
+  device: Duplex;
+  where: string;
+  close(): Promise<void>;
+}
+
+/** A simulated serial line: through socat ptys and serialport when possible, in-process otherwise. */
+export async function simulatedSerial(baudRate: number, preferPty = socatAvailable()): Promise<SimulatedSerial> {
+  if (preferPty) {
+    const pair = await openPtyPair();
+    const device = await openSerialPort(pair.devicePath, baudRate);
+    const host = await openSerialPort(pair.hostPath, baudRate);
+    return {
+      host,
+      device,
+      where: `simulated pty ${pair.hostPath}`,
+      async close() {
+        await closeSerialPort(host);
+        await closeSerialPort(device);
+        await pair.close();
+      },
+    };
+  }
+  const [host, device] = streamPair();
+  return {
+    host,
+    device,
+    where: 'simulated in-process serial line',
+    async close() {
+      host.destroy();
+      device.destroy();
+    },
+  };
+}
+
+export function toLink(s: SimulatedSerial, stop: () => void): SerialLink {
+  return {
+    stream: s.host,
+    where: s.where,
+    async close() {
+      stop();
+      await s.close();
+    },
+  };
+}

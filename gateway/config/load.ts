@@ -1,0 +1,79 @@
+// Loads a station file (YAML or JSON), applies the AIRLANE_* environment overrides and validates it. Every
+// problem is reported as "file:line: key.path: what is wrong — what to do", all at once, never as a stack trace.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import { buildStationSchema, type StationConfig } from './schema.js';
+import { partModules } from '../../firmware/drivers/index.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'} in the station config:\n  ${problems.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const stationSchema = buildStationSchema(partModules);
+
+/** Environment overrides (README "Configuration"): applied before validation so they are checked too. */
+export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+  const out = { ...raw };
+  if (env.AIRLANE_INFLUX_URL) out.influxdb = { ...(out.influxdb as object | undefined), url: env.AIRLANE_INFLUX_URL };
+  if (env.AIRLANE_MQTT_URL) out.mqtt = { ...(out.mqtt as object | undefined), url: env.AIRLANE_MQTT_URL };
+  if (env.AIRLANE_HTTP_PORT) {
+    const port = Number(env.AIRLANE_HTTP_PORT);
+    out.http = { ...(out.http as object | undefined), port: Number.isInteger(port) ? port : env.AIRLANE_HTTP_PORT };
+  }
+  if (env.AIRLANE_DATA_DIR) out.data_dir = env.AIRLANE_DATA_DIR;
+  return out;
+}
+
+function advice(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — check the spelling or remove it (README, "Station file" lists every key)`;
+    case 'invalid_type':
+      return `${issue.message} — set it to a ${issue.expected}`;
+    default:
+      return issue.message;
+  }
+}
+
+export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv = process.env): StationConfig {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]} — fix the YAML/JSON syntax there`),
+    );
+  }
+  const raw = doc.toJS() as unknown;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new ConfigError(file, ['the file must hold one mapping (site, nodes, …), see the example in the README']);
+  }
+  const result = stationSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
+  if (result.success) return result.data;
+  throw new ConfigError(
+    file,
+    result.error.issues.map((issue) => {
+      const path = issue.path.map(String);
+      const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+      const line = node?.range ? `line ${lineCounter.linePos(node.range[0]).line}: ` : '';
+      return `${line}${path.length ? path.join('.') : '(top level)'}: ${advice(issue)}`;
+    }),
+  );
+}
+
+export function loadStation(file: string, env: NodeJS.ProcessEnv = process.env): StationConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) — check the path`]);
+  }
+  return parseStation(text, file, env);
+}

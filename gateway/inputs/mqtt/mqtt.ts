@@ -1,0 +1,110 @@
+// MQTT input: readings from remote nodes on airlane/v1/<site>/<node>/reading and counts from external counters
+// on airlane/v1/<site>/traffic/<detector>. Every payload is validated (size, JSON, zod schema, topic agrees with
+// payload); a refusal is counted and logged with topic and reason, never a crash. QoS 1 with a stable client id
+// and a persistent session, so messages sent while the gateway was away are delivered when it returns.
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Input, Sink } from '../../core/plugin.js';
+import { ReadingSchema, TrafficCountSchema, describeIssues } from '../../core/reading.js';
+import { readingToMetric, trafficToMetric, type Metric } from '../../core/metric.js';
+import type { MqttInputOptions } from './options.js';
+
+export interface MqttInputDeps {
+  log: Logger;
+  /** Topics this gateway publishes itself (its own nodes and detectors): not taken back in. */
+  isLocal?: (kind: 'reading' | 'traffic', site: string, id: string) => boolean;
+}
+
+export type ParsedMessage = { ok: true; metric: Metric } | { ok: false; where: string; reason: string };
+
+/** Parses one message; pure, so it can be tested and fuzzed without a broker. */
+export function parseMessage(topic: string, payload: Buffer, maxBytes = 65_536): ParsedMessage {
+  const parts = topic.split('/');
+  const where = `mqtt ${topic.slice(0, 200)}`;
+  const bad = (reason: string): ParsedMessage => ({ ok: false, where, reason });
+  if (parts.length !== 5 || parts[0] !== 'airlane' || parts[1] !== 'v1') return bad('topic is not airlane/v1/<site>/<node>/reading or airlane/v1/<site>/traffic/<detector>');
+  if (payload.length > maxBytes) return bad(`payload of ${payload.length} bytes exceeds ${maxBytes}`);
+  let data: unknown;
+  try {
+    data = JSON.parse(payload.toString('utf8'));
+  } catch (e) {
+    return bad(`payload is not JSON (${(e as Error).message})`);
+  }
+  const [, , site, second, third] = parts as [string, string, string, string, string];
+  if (second === 'traffic') {
+    const r = TrafficCountSchema.safeParse(data);
+    if (!r.success) return bad(describeIssues(r.error));
+    if (r.data.site !== site || r.data.detector !== third) return bad(`payload names site "${r.data.site}" detector "${r.data.detector}", topic names "${site}" "${third}"`);
+    return { ok: true, metric: trafficToMetric(r.data) };
+  }
+  if (third !== 'reading') return bad(`unexpected topic leaf "${third}"`);
+  const r = ReadingSchema.safeParse(data);
+  if (!r.success) return bad(describeIssues(r.error));
+  if (r.data.site !== site || r.data.node !== second) return bad(`payload names site "${r.data.site}" node "${r.data.node}", topic names "${site}" "${second}"`);
+  return { ok: true, metric: readingToMetric(r.data) };
+}
+
+export class MqttInput implements Input {
+  readonly name = 'mqtt';
+  private client: MqttClient | undefined;
+
+  constructor(
+    private readonly options: MqttInputOptions,
+    private readonly deps: MqttInputDeps,
+  ) {}
+
+  async start(sink: Sink): Promise<void> {
+    const { log, isLocal } = this.deps;
+    const client = mqtt.connect(this.options.url, {
+      clientId: this.options.client_id,
+      clean: false,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+    });
+    this.client = client;
+    client.handleMessage = (packet, done) => {
+      const topic = packet.topic;
+      const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      const parsed = parseMessage(topic, payload, this.options.max_payload_bytes);
+      if (!parsed.ok) {
+        sink.reject(parsed.where, parsed.reason);
+      } else {
+        const m = parsed.metric;
+        const id = m.measurement === 'traffic' ? m.tags.detector : m.tags.node;
+        const kind = m.measurement === 'traffic' ? 'traffic' : 'reading';
+        if (!isLocal?.(kind, m.tags.site ?? '', id ?? '')) {
+          m.meta = { ...m.meta, remote: true };
+          sink.push(m);
+        }
+      }
+      done();
+    };
+    client.on('error', (e) => log.error({ url: redact(this.options.url), err: e.message }, 'MQTT input error'));
+    client.on('offline', () => log.warn({ url: redact(this.options.url) }, 'MQTT input offline; reconnecting'));
+    await new Promise<void>((resolve) => {
+      // Do not block start-up on a broker that is away: the client keeps reconnecting.
+      const t = setTimeout(resolve, 3000);
+      client.once('connect', () => {
+        clearTimeout(t);
+        resolve();
+      });
+    });
+    client.on('connect', () => client.subscribe(this.options.topics, { qos: 1 }));
+    if (client.connected) await client.subscribeAsync(this.options.topics, { qos: 1 });
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.endAsync();
+  }
+}
+
+/** A URL as it may appear in logs: never with a password. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}

@@ -1,0 +1,62 @@
+// MQTT output: publishes this station's own readings and counts on the DESIGN.md §3 topics (QoS 1, JSON in the
+// Reading/TrafficCount contract) and a retained status with a Last Will, so dashboards and other gateways see
+// the station. Data that came in from the broker is not echoed back to it.
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { Output } from '../../core/plugin.js';
+import { metricToReading, metricToTraffic, type Metric } from '../../core/metric.js';
+import type { MqttOutputOptions } from './options.js';
+import { redact } from '../../inputs/mqtt/mqtt.js';
+
+export function topicFor(m: Metric): string | undefined {
+  if (m.meta?.remote) return undefined;
+  if (m.measurement === 'air') return `airlane/v1/${m.tags.site}/${m.tags.node}/reading`;
+  if (m.measurement === 'traffic') return `airlane/v1/${m.tags.site}/traffic/${m.tags.detector}`;
+  return undefined;
+}
+
+export class MqttOutput implements Output {
+  readonly name = 'mqtt';
+  private client: MqttClient | undefined;
+  private readonly statusTopic: string;
+
+  constructor(
+    private readonly options: MqttOutputOptions,
+    private readonly site: string,
+    private readonly log: Logger,
+  ) {
+    this.statusTopic = `airlane/v1/${site}/${options.gateway}/status`;
+  }
+
+  async start(): Promise<void> {
+    const client = mqtt.connect(this.options.url, {
+      clientId: this.options.client_id,
+      reconnectPeriod: 2000,
+      will: { topic: this.statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', () => client.publish(this.statusTopic, 'online', { qos: 1, retain: true }));
+    client.on('error', (e) => this.log.error({ url: redact(this.options.url), err: e.message }, 'MQTT output error'));
+  }
+
+  async write(batch: Metric[]): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) throw Object.assign(new Error(`MQTT broker ${redact(this.options.url)} not connected`), { kind: 'retry' as const });
+    const sends: Promise<unknown>[] = [];
+    for (const m of batch) {
+      const topic = topicFor(m);
+      if (!topic) continue;
+      const body = m.measurement === 'air' ? metricToReading(m) : metricToTraffic(m);
+      sends.push(client.publishAsync(topic, JSON.stringify(body), { qos: 1 }));
+    }
+    await Promise.all(sends);
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    // A clean DISCONNECT suppresses the Will, so say offline ourselves (influxdb-mqtt.md §6).
+    if (client.connected) await client.publishAsync(this.statusTopic, 'offline', { qos: 1, retain: true }).catch(() => undefined);
+    await client.endAsync();
+  }
+}

@@ -1,0 +1,145 @@
+// Assembles one station from its validated config: the broker (embedded unless one is named), the pipeline with
+// its outbox, outputs, inputs and the air/traffic window, the sensor nodes and traffic counters wired to this
+// Pi (or their simulators), and the local HTTP API and page. stop() takes it all down in the reverse order.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import type { StationConfig } from './config/schema.js';
+import { Pipeline, type OutputSlot } from './core/pipeline.js';
+import type { Input } from './core/plugin.js';
+import { LocalInput } from './inputs/local/local.js';
+import { MqttInput } from './inputs/mqtt/mqtt.js';
+import { mqttInputOptions } from './inputs/mqtt/options.js';
+import { LatestStore } from './outputs/latest/latest.js';
+import { MqttOutput } from './outputs/mqtt/mqtt.js';
+import { InfluxOutput } from './outputs/influxdb/index.js';
+import { AirTrafficWindow } from './aggregators/air-traffic/air-traffic.js';
+import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
+import { startHttp, type HttpHandle } from './http/server.js';
+import { NodeRuntime } from '../firmware/node/runtime.js';
+import { partModules } from '../firmware/drivers/index.js';
+import { stationEnv } from '../firmware/node/env.js';
+import { startCounter, type CounterHandle } from '../firmware/node/counter.js';
+
+export interface Station {
+  pipeline: Pipeline;
+  latest: LatestStore;
+  local: LocalInput;
+  mqttUrl: string;
+  httpUrl: string;
+  influxUrl?: string;
+  stop(): Promise<void>;
+}
+
+export async function startStation(config: StationConfig, log: Logger): Promise<Station> {
+  const dataDir = resolve(config.data_dir);
+  mkdirSync(dataDir, { recursive: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  try {
+    let broker: EmbeddedBroker | undefined;
+    let mqttUrl = config.mqtt?.url;
+    if (!mqttUrl) {
+      broker = await startEmbeddedBroker(config.embedded_broker_port, log);
+      cleanups.push(() => broker!.close());
+      mqttUrl = broker.url;
+    }
+    const mqttConf = config.mqtt ?? { url: mqttUrl, client_id: 'airlane-gateway-out', gateway: config.gateway, batch_size: 500, flush_interval_ms: 200, subscribe: true };
+
+    const latest = new LatestStore();
+    const outputs: OutputSlot[] = [{ output: latest, durable: false, batchSize: 1, flushIntervalMs: 0 }];
+    if (config.influxdb) {
+      outputs.push({
+        output: new InfluxOutput(config.influxdb, log.child({ output: 'influxdb' })),
+        durable: true,
+        batchSize: config.influxdb.batch_size,
+        flushIntervalMs: config.influxdb.flush_interval_ms,
+      });
+    }
+    outputs.push({
+      output: new MqttOutput({ ...mqttConf, url: mqttUrl, gateway: config.gateway, client_id: `${mqttConf.client_id}-${config.site}-${config.gateway}` }, config.site, log.child({ output: 'mqtt' })),
+      durable: true,
+      batchSize: mqttConf.batch_size,
+      flushIntervalMs: mqttConf.flush_interval_ms,
+    });
+
+    const localNodes = new Set(config.nodes.map((n) => n.id));
+    const localDetectors = new Set(config.counters.flatMap((c) => c.counter.detectors.map((d) => d.detector)));
+    const local = new LocalInput();
+    const inputs: Input[] = [local];
+    if (mqttConf.subscribe) {
+      inputs.push(
+        new MqttInput(mqttInputOptions.parse({ url: mqttUrl, client_id: `airlane-in-${config.site}-${config.gateway}` }), {
+          log: log.child({ input: 'mqtt' }),
+          isLocal: (kind, site, id) => site === config.site && (kind === 'reading' ? localNodes.has(id) : localDetectors.has(id)),
+        }),
+      );
+    }
+
+    const pipeline = new Pipeline({
+      log,
+      outboxFile: join(dataDir, 'outbox.sqlite'),
+      inputs,
+      aggregators: [new AirTrafficWindow(config.air_traffic)],
+      outputs,
+    });
+    await pipeline.start();
+    cleanups.push(() => pipeline.stop());
+
+    const runtimes: NodeRuntime[] = [];
+    for (const node of config.nodes) {
+      const env = stationEnv(config.simulate, log.child({ node: node.id }));
+      const rt = new NodeRuntime(
+        {
+          site: config.site,
+          id: node.id,
+          clock: config.clock,
+          parts: node.parts.map((p) => ({
+            part: p.part,
+            bus: p.bus,
+            where: p.bus.type === 'uart' ? p.bus.path : `i2c-${p.bus.bus}`,
+            every_s: p.every_s,
+            options: p.options,
+          })),
+        },
+        { log, modules: new Map(partModules.map((m) => [m.definition.id, m])), env, emit: (r) => local.reading(r) },
+      );
+      await rt.start();
+      runtimes.push(rt);
+      cleanups.push(async () => {
+        await rt.stop();
+        await env.close();
+      });
+    }
+
+    const counters: CounterHandle[] = [];
+    for (const c of config.counters) {
+      const h = await startCounter(c, { site: config.site, simulate: config.simulate, log: log.child({ counter: c.id }), emit: (count) => local.traffic(count) });
+      counters.push(h);
+      cleanups.push(() => h.close());
+    }
+
+    const http: HttpHandle = await startHttp(config.http.host, config.http.port, {
+      latest,
+      stats: pipeline.stats,
+      depth: () => Object.fromEntries(outputs.filter((o) => o.durable).map((o) => [o.output.name, pipeline.depth(o.output.name)])),
+    });
+    cleanups.push(() => http.close());
+
+    return {
+      pipeline,
+      latest,
+      local,
+      mqttUrl,
+      httpUrl: http.url,
+      ...(config.influxdb ? { influxUrl: config.influxdb.url } : {}),
+      stop: () => runCleanups(cleanups),
+    };
+  } catch (e) {
+    await runCleanups(cleanups);
+    throw e;
+  }
+}
+
+async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+}
