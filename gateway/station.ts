@@ -12,7 +12,7 @@ import { MqttInput } from './inputs/mqtt/mqtt.js';
 import { mqttInputOptions } from './inputs/mqtt/options.js';
 import { LatestStore } from './outputs/latest/latest.js';
 import { MqttOutput } from './outputs/mqtt/mqtt.js';
-import { InfluxOutput } from './outputs/influxdb/index.js';
+import { InfluxDbOutput } from './outputs/influxdb/index.js';
 import { AirTrafficWindow } from './aggregators/air-traffic/air-traffic.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
@@ -49,7 +49,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     const outputs: OutputSlot[] = [{ output: latest, durable: false, batchSize: 1, flushIntervalMs: 0 }];
     if (config.influxdb) {
       outputs.push({
-        output: new InfluxOutput(config.influxdb, log.child({ output: 'influxdb' })),
+        output: new InfluxDbOutput(config.influxdb, { log: log.child({ output: 'influxdb' }) }),
         durable: true,
         batchSize: config.influxdb.batch_size,
         flushIntervalMs: config.influxdb.flush_interval_ms,

@@ -44,7 +44,7 @@ function advice(issue: z.core.$ZodIssue): string {
 
 export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv = process.env): StationConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
     throw new ConfigError(
       file,
@@ -61,7 +61,9 @@ export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv 
     file,
     result.error.issues.map((issue) => {
       const path = issue.path.map(String);
-      const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+      // An unknown key is best shown on its own line.
+      const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
+      const node = doc.getIn(at as (string | number)[], true) as { range?: [number, number, number] } | undefined;
       const line = node?.range ? `line ${lineCounter.linePos(node.range[0]).line}: ` : '';
       return `${line}${path.length ? path.join('.') : '(top level)'}: ${advice(issue)}`;
     }),

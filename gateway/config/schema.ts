@@ -17,7 +17,17 @@ const busSchema = z.discriminatedUnion(
   { error: 'bus.type must be "uart" (with path) or "i2c" (with bus number)' },
 );
 
-function partEntry(modules: readonly PartModule<any>[]) {
+export type BusEntry = z.infer<typeof busSchema>;
+
+/** One part on a node; `options` is validated by the part's own schema (typed where the part is opened). */
+export interface PartEntry {
+  part: string;
+  bus: BusEntry;
+  every_s: number;
+  options: unknown;
+}
+
+function partEntry(modules: readonly PartModule<any>[]): z.ZodType<PartEntry> {
   const ids = modules.map((m) => m.definition.id);
   return z.discriminatedUnion(
     'part',
@@ -33,7 +43,7 @@ function partEntry(modules: readonly PartModule<any>[]) {
         .strict(),
     ) as unknown as [z.ZodObject, ...z.ZodObject[]],
     { error: (iss) => `unknown part ${JSON.stringify((iss.input as { part?: unknown })?.part)}; known parts: ${ids.join(', ')}` },
-  );
+  ) as unknown as z.ZodType<PartEntry>;
 }
 
 export function buildStationSchema(modules: readonly PartModule<any>[]) {

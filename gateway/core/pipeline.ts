@@ -33,7 +33,7 @@ export interface PipelineOptions {
 export interface ClassifiedError extends Error {
   kind?: 'retry' | 'config' | 'partial';
   /** For 'partial': how many points the server refused. */
-  dropped?: number;
+  info?: { dropped?: number };
 }
 
 export class Pipeline implements Sink {
@@ -210,8 +210,9 @@ class Drain {
           if (err.kind === 'partial') {
             // The server stored the valid points; resending would only repeat the refusal.
             this.outbox.ack(output.name, batch.lastId);
-            this.stats.bump(this.stats.written, output.name, batch.metrics.length - (err.dropped ?? 0));
-            this.stats.bump(this.stats.dropped, output.name, err.dropped ?? 0);
+            const dropped = err.info?.dropped ?? 0;
+            this.stats.bump(this.stats.written, output.name, batch.metrics.length - dropped);
+            this.stats.bump(this.stats.dropped, output.name, dropped);
             this.log.error({ output: output.name, reason: err.message }, 'points refused by the output and dropped');
             continue;
           }

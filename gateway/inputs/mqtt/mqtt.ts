@@ -8,6 +8,7 @@ import type { Input, Sink } from '../../core/plugin.js';
 import { ReadingSchema, TrafficCountSchema, describeIssues } from '../../core/reading.js';
 import { readingToMetric, trafficToMetric, type Metric } from '../../core/metric.js';
 import type { MqttInputOptions } from './options.js';
+import { redactUrl as redact } from '../../core/redact.js';
 
 export interface MqttInputDeps {
   log: Logger;
@@ -95,16 +96,5 @@ export class MqttInput implements Input {
 
   async stop(): Promise<void> {
     await this.client?.endAsync();
-  }
-}
-
-/** A URL as it may appear in logs: never with a password. */
-export function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
   }
 }

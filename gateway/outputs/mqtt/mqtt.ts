@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Output } from '../../core/plugin.js';
 import { metricToReading, metricToTraffic, type Metric } from '../../core/metric.js';
 import type { MqttOutputOptions } from './options.js';
-import { redact } from '../../inputs/mqtt/mqtt.js';
+import { redactUrl as redact } from '../../core/redact.js';
 
 export function topicFor(m: Metric): string | undefined {
   if (m.meta?.remote) return undefined;

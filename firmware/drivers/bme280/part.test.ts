@@ -1,0 +1,36 @@
+import pino from 'pino';
+import { describe, expect, it } from 'vitest';
+import { FakeI2cBus } from '../../buses/i2c.js';
+import type { PartEnv } from '../types.js';
+import { bme280Part } from './part.js';
+
+function simulatedEnv(bus: FakeI2cBus): PartEnv {
+  return {
+    bus: { type: 'i2c', bus: 1 },
+    simulate: true,
+    log: pino({ level: 'silent' }),
+    serial: () => Promise.reject(new Error('no serial here')),
+    i2c: async () => bus,
+    latest: () => undefined,
+  };
+}
+
+describe('bme280Part', () => {
+  it('opens on a simulated station, attaches its simulator and reads plausible values', async () => {
+    const bus = new FakeI2cBus();
+    const handle = await bme280Part.open(bme280Part.options.parse({}), simulatedEnv(bus));
+    const s = await handle.read?.();
+    for (const q of bme280Part.definition.quantities) {
+      const v = s?.values[q.name];
+      expect(v).toBeGreaterThanOrEqual(q.min);
+      expect(v).toBeLessThanOrEqual(q.max);
+    }
+    await handle.close();
+    await expect(bus.readRegister(0x76, 0xd0, 1)).rejects.toThrow(/no device answered at I2C address 0x76/);
+  });
+
+  it('refuses a UART bus', async () => {
+    const env = { ...simulatedEnv(new FakeI2cBus()), bus: { type: 'uart' as const, path: '/dev/ttyAMA0' } };
+    await expect(bme280Part.open(bme280Part.options.parse({}), env)).rejects.toThrow(/I2C part/);
+  });
+});

@@ -1,0 +1,13 @@
+// The registry of sensor parts: one line per part folder. firmware/drivers/registry.test.ts fails when a folder
+// and this list disagree. Parts that are not sampled by the node runtime (the ADS1115 is a converter used by
+// no2-b43f; the vehicle counter is wired through a Firmata board) are listed in `componentFolders`.
+import type { PartModule } from './types.js';
+import { pms5003Part } from './pms5003/part.js';
+import { pms5003tPart } from './pms5003t/part.js';
+import { bme280Part } from './bme280/part.js';
+import { no2B43fPart } from './no2-b43f/part.js';
+
+export const partModules: readonly PartModule<any>[] = [pms5003Part, pms5003tPart, bme280Part, no2B43fPart];
+
+/** Driver folders that are building blocks or counters rather than sampled parts. */
+export const componentFolders: readonly string[] = ['ads1115', 'vehicle-counter'];

@@ -1,0 +1,10 @@
+export { no2B43fDefinition } from './definition.js';
+export { no2B43fOptionsSchema, type No2B43fOptions, type No2B43fOptionsInput } from './options.js';
+export { No2B43f } from './no2-b43f.js';
+export { No2B43fSimulator, type No2B43fSimulatorOptions, type No2Target } from './simulator.js';
+export {
+  algorithm1, FACTOR_TEMPERATURES_C, interpolateFactor, NO2_FACTORS, NO2_UGM3_PER_PPB_20C, no2PpbToUgm3, nT,
+  weMvForPpb, type AlgorithmId, type Algorithm1Result, type SensorConstants, type Series,
+} from './algorithm.js';
+export { no2B43fPart } from './part.js';
+export { sheet202440338, sheet202440340 } from './fixtures.js';

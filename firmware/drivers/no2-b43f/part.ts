@@ -1,0 +1,35 @@
+// The NO2-B43F as the node runtime opens it (PartModule, firmware/drivers/types.ts). The AAN 803 correction needs
+// the sensor temperature: it is taken from the latest temperature_c another part on the same node (a BME280 next
+// to the ISB) reported. On a simulated station the ISB simulator's ADS1115 is attached to the FakeI2cBus.
+import { FakeI2cBus } from '../../buses/i2c.js';
+import type { PartModule } from '../types.js';
+import { no2B43fDefinition } from './definition.js';
+import { No2B43f } from './no2-b43f.js';
+import { no2B43fOptionsSchema, type No2B43fOptions } from './options.js';
+import { No2B43fSimulator } from './simulator.js';
+
+export const no2B43fPart: PartModule<No2B43fOptions> = {
+  definition: no2B43fDefinition,
+  options: no2B43fOptionsSchema,
+  async open(options, env) {
+    if (env.bus.type !== 'i2c') throw new Error('no2-b43f is read through an ADS1115 on I2C: give it bus: { type: i2c, bus: 1 }');
+    const bus = await env.i2c(env.bus.bus);
+    const simulated = env.simulate && bus instanceof FakeI2cBus;
+    if (simulated) new No2B43fSimulator(options).attachTo(bus);
+    const driver = new No2B43f(bus, options);
+    return {
+      async read() {
+        // Read the voltages first: a temperature part polled at the same moment has reported by then.
+        const { weMv, aeMv } = await driver.readVoltages();
+        const t = env.latest('temperature_c');
+        if (t === undefined) {
+          throw new Error('no2-b43f needs temperature_c from another part on the same node (e.g. a bme280) and none has reported yet');
+        }
+        return { values: driver.correct(weMv, aeMv, t) };
+      },
+      async close() {
+        if (simulated) bus.detach(options.ads1115_address);
+      },
+    };
+  },
+};

@@ -1,0 +1,42 @@
+// The PMS5003 family as the node runtime opens it (PartModule, firmware/drivers/types.ts): a UART part in
+// active mode, streaming a reading per frame. On a simulated station the simulator drives the far end of the
+// serial line, so the driver runs unchanged over a real pty.
+import type { PartDefinition, PartModule } from '../types.js';
+import { Pms5003 } from './driver.js';
+import { pms5003 } from './definition.js';
+import { pmsOptionsSchema, type PmsOptions } from './options.js';
+import type { PmsVariant } from './protocol.js';
+import { Pms5003Simulator } from './simulator.js';
+
+/** 9600 8N1 (PMS5003 manual V2.3). */
+const BAUD = 9600;
+
+export function pmsPart(variant: PmsVariant, definition: PartDefinition): PartModule<PmsOptions> {
+  return {
+    definition,
+    options: pmsOptionsSchema,
+    async open(options, env) {
+      if (env.bus.type !== 'uart') throw new Error(`${variant} is a UART part: give it bus: { type: uart, path: /dev/ttyAMA0 }`);
+      const link = await env.serial({ path: env.bus.path, baudRate: env.bus.baud_rate ?? BAUD }, (device) => {
+        const sim = new Pms5003Simulator(device, { variant, intervalMs: options.sim_interval_ms });
+        sim.start();
+        return sim;
+      });
+      const driver = new Pms5003(link.stream, { variant, warmupS: options.warmup_s, staleAfterMs: options.stale_after_ms });
+      return {
+        stream(onSample, onError) {
+          driver.on('reading', (r) => onSample({ values: r.values, flags: r.flags, time: r.time }));
+          driver.on('frame_error', (e) => onError(`${e.reason} on ${link.where}`));
+          driver.on('stale', () => onError(`no frame from ${variant} on ${link.where} for ${options.stale_after_ms} ms: check power, TX/RX wiring and the SET pin`));
+          driver.on('error', (e) => onError(`serial line ${link.where} failed: ${e.message}`));
+        },
+        async close() {
+          driver.close();
+          await link.close();
+        },
+      };
+    },
+  };
+}
+
+export const pms5003Part = pmsPart('pms5003', pms5003);

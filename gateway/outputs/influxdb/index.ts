@@ -1,0 +1,7 @@
+// The InfluxDB 1.x output plugin: public API.
+export { InfluxDbOutput, type InfluxOutputStats } from './influxdb.js';
+export { InfluxOutputOptionsSchema, resolveTarget, redactUrl, DEFAULT_DATABASE } from './options.js';
+export type { InfluxOutputOptions, InfluxOutputOptionsInput, InfluxTarget } from './options.js';
+export { OutputError, isOutputError, classifyInfluxError } from './errors.js';
+export type { OutputErrorKind, OutputErrorInfo } from './errors.js';
+export { sanitizeTagValue, toPoint, MEASUREMENTS, INTEGER_FIELDS } from './sanitize.js';
