@@ -1,6 +1,7 @@
 // openFirmataBoard against the simulated StandardFirmata board over an in-process stream (the pty version is in
 // test/integration/firmata-counter.test.ts), and its errors when nothing or something else answers.
 import { Duplex, PassThrough } from 'node:stream';
+import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FirmataBoardSimulator, duplexPair } from '../sim/firmata-board.js';
 import { openFirmataBoard, type FirmataBoard } from './firmata.js';
@@ -74,6 +75,19 @@ describe('openFirmataBoard', () => {
     } finally {
       clearInterval(chatter);
     }
+  });
+
+  it('waits for a serialport that is still opening instead of opening it twice', async () => {
+    // toolchain.md §3: SerialPortMock.binding (not @serialport/binding-mock's ESM build) to create the fake port.
+    SerialPortMock.binding.createPort('/dev/ttyAIRLANE-OPENING', { echo: false, record: true });
+    const port = new SerialPortMock({ path: '/dev/ttyAIRLANE-OPENING', baudRate: 57_600 });
+    expect(port.opening).toBe(true);
+    await expect(openFirmataBoard({ port }, { timeoutMs: 150, reportVersionTimeoutMs: 10 })).rejects.toThrow(
+      /^no Firmata board answered on \/dev\/ttyAIRLANE-OPENING within 150 ms: nothing was received/,
+    );
+    // Firmata asked for the version and firmware once its reportVersionTimeout passed (protocols.md §7).
+    expect([...port.port!.recording]).toEqual([0xf9, 0xf0, 0x79, 0xf7]);
+    await new Promise<void>((r) => port.close(() => r()));
   });
 
   it('names the port it could not open', async () => {

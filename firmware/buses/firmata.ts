@@ -35,6 +35,7 @@ export interface FirmataPort {
   removeListener(event: string, listener: (...args: never[]) => void): unknown;
   listeners(event: string): Function[];
   readonly isOpen?: boolean;
+  readonly opening?: boolean;
   readonly path?: string;
   open?(callback: (error: Error | null) => void): void;
   flush?(callback: (error: Error | null) => void): void;
@@ -77,7 +78,21 @@ export async function openFirmataBoard(target: FirmataTarget, options: OpenFirma
 
   if (port.open && port.isOpen === false) {
     try {
-      await callback((cb) => port.open!(cb));
+      // A serialport constructed with autoOpen is already opening: wait for it instead of opening twice.
+      if (port.opening) {
+        await new Promise<void>((resolve, reject) => {
+          const opened = () => {
+            port.removeListener('error', failed);
+            resolve();
+          };
+          const failed = (e: Error) => {
+            port.removeListener('open', opened);
+            reject(e);
+          };
+          port.on('open', opened);
+          port.on('error', failed);
+        });
+      } else await callback((cb) => port.open!(cb));
     } catch (e) {
       throw new Error(
         `cannot open ${where}: ${(e as Error).message}. Check the port name (ls -l /dev/serial/by-id/), that no other ` +

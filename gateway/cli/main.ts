@@ -3,10 +3,11 @@
 // 0 done, 1 failure (bad config, service error), 2 usage error.
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { ConfigError, loadStation, stationSchema } from '../config/load.js';
 import { runDecode, UsageError, DECODABLE_PARTS } from './decode.js';
-import { demoStationFile, runStation } from './run.js';
+
+// Commands load what they need when they run: `decode` or `--help` do not pull in serial ports and brokers.
+const config = () => import('../config/load.js');
+const run = () => import('./run.js');
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -22,6 +23,7 @@ program
   .description('run a whole simulated station on embedded defaults (what `npm start` runs)')
   .option('--json', 'print the start-up summary as JSON')
   .action(async (opts: { json?: boolean }) => {
+    const [{ loadStation }, { demoStationFile, runStation }] = await Promise.all([config(), run()]);
     await runStation(loadStation(demoStationFile()), { json: opts.json ?? false, label: 'demo station' });
   });
 
@@ -31,27 +33,29 @@ program
   .requiredOption('-c, --config <file>', 'station file (YAML or JSON)')
   .option('--json', 'print the start-up summary as JSON')
   .action(async (opts: { config: string; json?: boolean }) => {
+    const [{ loadStation }, { runStation }] = await Promise.all([config(), run()]);
     await runStation(loadStation(opts.config), { json: opts.json ?? false, label: opts.config });
   });
 
-const config = program.command('config').description('check or describe station files');
-config
+const configCmd = program.command('config').description('check or describe station files');
+configCmd
   .command('check')
   .description('validate a station file; exit 1 and list every problem when it is wrong')
   .argument('<file>', 'station file (YAML or JSON)')
   .option('--json', 'print the result as JSON')
-  .action((file: string, opts: { json?: boolean }) => {
-    const station = loadStation(file);
+  .action(async (file: string, opts: { json?: boolean }) => {
+    const station = (await config()).loadStation(file);
     const parts = station.nodes.reduce((n, node) => n + node.parts.length, 0);
     const summary = { ok: true, file, site: station.site, nodes: station.nodes.length, parts, counters: station.counters.length };
     console.log(
       opts.json ? JSON.stringify(summary) : `${file}: ok — site ${station.site}, ${summary.nodes} node(s), ${parts} part(s), ${summary.counters} counter(s)`,
     );
   });
-config
+configCmd
   .command('schema')
   .description('print the JSON Schema of station files (for editors)')
-  .action(() => {
+  .action(async () => {
+    const [{ z }, { stationSchema }] = await Promise.all([import('zod'), config()]);
     console.log(JSON.stringify(z.toJSONSchema(stationSchema, { io: 'input', unrepresentable: 'any' }), null, 2));
   });
 
@@ -78,8 +82,8 @@ try {
   } else if (e instanceof UsageError) {
     console.error(`airlane: ${e.message}`);
     process.exitCode = 2;
-  } else if (e instanceof ConfigError) {
-    console.error(e.message);
+  } else if ((e as Error).name === 'ConfigError') {
+    console.error((e as Error).message);
     process.exitCode = 1;
   } else {
     console.error(`airlane: ${(e as Error).message}`);

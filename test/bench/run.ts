@@ -1,0 +1,93 @@
+// `npm run bench`: Airlane's speed, each figure next to a baseline measured in the same run on the same machine.
+//   1. PMS5003 parser: frames/s on a stream with garbage, half frames and ACKs mixed in (target ≥ 1 000 000).
+//   2. InfluxDB write ceiling: raw line protocol, 5 000-point batches, one process (the baseline).
+//   3. Gateway ingest: readings/s from MQTT (a separate publisher process, QoS 1, Mosquitto) through
+//      validation, the durable outbox and the InfluxDB output, until every point is counted in InfluxDB
+//      (target ≥ 50 % of the ceiling).
+// Starts its own influxd and Mosquitto (test/services). Prints plain lines, then one JSON line.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchPmsParser } from './parser.js';
+import { benchInfluxCeiling } from './influx-ceiling.js';
+import { startInflux } from '../services/influxd.js';
+import { startMosquitto } from '../services/mosquitto.js';
+import { createTestDatabase } from '../services/influx-db.js';
+import { parseStation } from '../../gateway/config/load.js';
+import { startStation } from '../../gateway/station.js';
+import { silentLogger } from '../../gateway/core/log.js';
+
+const READINGS = Number(process.env.AIRLANE_BENCH_READINGS ?? 100_000);
+const root = new URL('../../', import.meta.url).pathname;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function gatewayIngest(influxUrl: string, mqttUrl: string): Promise<{ readings: number; seconds: number; readingsPerSec: number; publisherSeconds: number }> {
+  const db = await createTestDatabase(influxUrl, 'bench_gw');
+  const dataDir = mkdtempSync(join(tmpdir(), 'airlane-bench-'));
+  const config = parseStation(
+    JSON.stringify({
+      site: 'bench-gw',
+      data_dir: dataDir,
+      http: { port: 0 },
+      mqtt: { url: mqttUrl },
+      influxdb: { url: db.url },
+    }),
+    'bench station',
+    {},
+  );
+  const station = await startStation(config, silentLogger);
+  try {
+    const t0 = Date.UTC(2026, 0, 1);
+    const started = performance.now();
+    const publisher = spawn(process.execPath, [join(root, 'bin/tsx.mjs'), join(root, 'test/bench/publisher.ts'), mqttUrl, String(READINGS), String(t0)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    publisher.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const published = new Promise<number>((resolve, reject) =>
+      publisher.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { seconds: number }).seconds) : reject(new Error(`publisher exited ${code}`)))),
+    );
+    let stored = 0;
+    const deadline = Date.now() + 300_000;
+    while (stored < READINGS) {
+      if (Date.now() > deadline) throw new Error(`gateway bench: only ${stored} of ${READINGS} readings reached InfluxDB in 300 s`);
+      await new Promise((r) => setTimeout(r, 100));
+      const rows = await db.rows('SELECT count(pm25_ugm3) FROM air');
+      stored = Number(rows[0]?.count ?? 0);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return { readings: READINGS, seconds, readingsPerSec: READINGS / seconds, publisherSeconds: await published };
+  } finally {
+    await station.stop();
+    await db.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const parser = await benchPmsParser();
+console.log(`PMS5003 parser        ${fmt(parser.framesPerSec)} frames/s (${fmt(parser.frames)} frames with garbage, half frames and ACKs; target ≥ 1,000,000)`);
+
+const influx = await startInflux();
+const mosquitto = await startMosquitto();
+try {
+  const ceiling = await benchInfluxCeiling(influx.url, { points: 200_000 });
+  console.log(`InfluxDB ceiling      ${fmt(ceiling.pointsPerSec)} points/s (raw line protocol, 5,000-point batches, one process)`);
+  const gw = await gatewayIngest(influx.url, mosquitto.url);
+  const ratio = gw.readingsPerSec / ceiling.pointsPerSec;
+  console.log(
+    `Gateway MQTT→InfluxDB ${fmt(gw.readingsPerSec)} readings/s (${fmt(gw.readings)} QoS 1 readings via Mosquitto, validated, outbox on disk; publisher alone took ${gw.publisherSeconds.toFixed(2)} s)`,
+  );
+  console.log(`Gateway / ceiling     ${(ratio * 100).toFixed(1)} % (target ≥ 50 %)`);
+  console.log(
+    JSON.stringify({
+      parser_frames_per_s: Math.round(parser.framesPerSec),
+      influx_ceiling_points_per_s: Math.round(ceiling.pointsPerSec),
+      gateway_readings_per_s: Math.round(gw.readingsPerSec),
+      gateway_to_ceiling: Number(ratio.toFixed(3)),
+    }),
+  );
+} finally {
+  await mosquitto.stop();
+  await influx.stop();
+}
