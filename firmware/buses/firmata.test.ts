@@ -3,7 +3,8 @@
 import { Duplex, PassThrough } from 'node:stream';
 import { SerialPortMock } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FirmataBoardSimulator, duplexPair } from '../sim/firmata-board.js';
+import { FirmataBoardSimulator } from '../sim/firmata-board.js';
+import { duplexPair } from './serial.js';
 import { openFirmataBoard, type FirmataBoard } from './firmata.js';
 
 const open: Array<{ close(): Promise<void> }> = [];

@@ -25,8 +25,12 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   const child: ChildProcess = spawn(
     'socat',
     [`pty,raw,echo=0,link=${hostPath}`, `pty,raw,echo=0,link=${devicePath}`],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Own process group: a Ctrl-C in the terminal must not kill the line before the station closes its ports.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
+  // ...but never outlive this process.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -45,6 +49,7 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     await Promise.race([ready, spawnError]);
   } catch (e) {
     child.kill('SIGKILL');
+    process.off('exit', killOnExit);
     rmSync(dir, { recursive: true, force: true });
     throw e;
   }
@@ -52,6 +57,7 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     hostPath,
     devicePath,
     async close() {
+      process.off('exit', killOnExit);
       if (child.exitCode === null) {
         child.kill('SIGTERM');
         await exited;

@@ -24,31 +24,14 @@ export async function closeSerialPort(port: SerialPort): Promise<void> {
   await new Promise<void>((resolve) => port.close(() => resolve()));
 }
 
-/** Two connected in-process duplex streams: what one writes, the other reads. */
-export function streamPair(): [Duplex, Duplex] {
-  const aToB = new PassThrough();
-  const bToA = new PassThrough();
-  const end = (w: PassThrough) => (cb: (e?: Error | null) => void) => {
-    w.end();
-    cb();
+/** Two crossed in-process streams standing in for a serial cable: what one end writes, the other reads. */
+export function duplexPair(): { host: Duplex; device: Duplex } {
+  const toDevice = new PassThrough();
+  const toHost = new PassThrough();
+  return {
+    host: Duplex.from({ readable: toHost, writable: toDevice }),
+    device: Duplex.from({ readable: toDevice, writable: toHost }),
   };
-  const make = (readFrom: PassThrough, writeTo: PassThrough) => {
-    const d: Duplex = new Duplex({
-      read() {
-        readFrom.resume();
-      },
-      write(chunk, enc, cb) {
-        writeTo.write(chunk, enc, cb);
-      },
-      final: end(writeTo),
-    });
-    readFrom.on('data', (c) => {
-      if (!d.push(c)) readFrom.pause();
-    });
-    readFrom.on('end', () => d.push(null));
-    return d;
-  };
-  return [make(bToA, aToB), make(aToB, bToA)];
 }
 
 export interface SimulatedSerial {
@@ -75,7 +58,7 @@ export async function simulatedSerial(baudRate: number, preferPty = socatAvailab
       },
     };
   }
-  const [host, device] = streamPair();
+  const { host, device } = duplexPair();
   return {
     host,
     device,

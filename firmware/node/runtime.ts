@@ -84,6 +84,8 @@ export class NodeRuntime {
         try {
           deliver(await read());
         } catch (e) {
+          // A read cut short by stop() is not a fault.
+          if (this.stopped) return;
           this.countError(pc.part);
           log.warn({ err: (e as Error).message }, `read failed at ${pc.where}; retrying at the next sample`);
         }

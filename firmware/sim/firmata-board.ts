@@ -3,7 +3,6 @@
 // and firmata.js cannot tell it from a board on /dev/ttyACM0. Behaviour follows firmata/protocol protocol.md and
 // firmata/arduino examples/StandardFirmata/StandardFirmata.ino + Boards.h (ATmega328P section); the section names
 // below are protocol.md's headings. A traffic driver plays vehicles over inductive loops from urban-day.ts.
-import { Duplex, PassThrough } from 'node:stream';
 import { urbanConditions } from './urban-day.js';
 
 // protocol.md "Message Types" and "Sysex Message Format".
@@ -472,16 +471,6 @@ function capabilities(): number[] {
     out.push(127);
   }
   return out;
-}
-
-/** Two crossed in-process streams standing in for a serial cable when socat is not there (the demo's fallback). */
-export function duplexPair(): { host: Duplex; device: Duplex } {
-  const toDevice = new PassThrough();
-  const toHost = new PassThrough();
-  return {
-    host: Duplex.from({ readable: toHost, writable: toDevice }),
-    device: Duplex.from({ readable: toDevice, writable: toHost }),
-  };
 }
 
 // ---- traffic -----------------------------------------------------------------------------------------------------

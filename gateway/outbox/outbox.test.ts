@@ -41,6 +41,21 @@ describe('Outbox', () => {
     again.close();
   });
 
+  it('delivers new metrics after the log was emptied (ids are never reused)', () => {
+    const f = file();
+    const box = new Outbox(f, ['influxdb']);
+    box.append([metric(0), metric(1)]);
+    box.ack('influxdb', box.read('influxdb', 10).lastId);
+    box.append([metric(2)]);
+    expect(box.read('influxdb', 10).metrics).toEqual([metric(2)]);
+    box.ack('influxdb', box.read('influxdb', 10).lastId);
+    box.close();
+    const again = new Outbox(f, ['influxdb']);
+    again.append([metric(3)]);
+    expect(again.read('influxdb', 10).metrics).toEqual([metric(3)]);
+    again.close();
+  });
+
   it('an unread batch is read again (a failed write loses nothing)', () => {
     const box = new Outbox(file(), ['influxdb']);
     box.append([metric(7)]);

@@ -27,7 +27,8 @@ export class Outbox {
     // NORMAL in WAL: a commit survives a process crash; a power cut can lose the last commits (see README).
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
-      CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, time INTEGER NOT NULL, body TEXT NOT NULL);
+      -- AUTOINCREMENT: ids are never reused once the log is trimmed empty, so a cursor can never skip new rows.
+      CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS cursor (output TEXT PRIMARY KEY, acked INTEGER NOT NULL);
     `);
     this.insert = this.db.prepare('INSERT INTO log (time, body) VALUES (?, ?)');

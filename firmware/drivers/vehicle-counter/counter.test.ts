@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TrafficCountSchema, type TrafficCount } from '../../../gateway/core/reading.js';
+import { TrafficCountSchema, type TrafficCount } from '../../contract.js';
 import { VehicleCounter, type Clock, type DigitalPinBoard } from './counter.js';
 import { vehicleCounterDefinition } from './definition.js';
 import { parseVehicleCounterOptions, type VehicleCounterOptionsInput } from './options.js';

@@ -11,7 +11,7 @@
 //   no completeness field, and a shorter interval_s would break series that aggregators sum by interval.
 // - Times are the host's arrival times of Firmata port messages: USB latency shifts edges by milliseconds, alike for
 //   both edges of a pulse, so on-times hold.
-import { TrafficCountSchema, describeIssues, type TrafficCount } from '../../../gateway/core/reading.js';
+import { TrafficCountSchema, describeIssues, type TrafficCount } from '../../contract.js';
 import type { DetectorOptions, VehicleCounterOptions } from './options.js';
 
 /** Firmata pin modes (firmata/protocol protocol.md "Set pin mode"; PULLUP is 0x0B since 2.5). */

@@ -2,7 +2,7 @@
 // Kept free of object-level refinements so the station schema can .omit({ site }) it (zod 4 forbids omit on
 // refined objects); the cross-detector checks sit on the `detectors` array.
 import { z } from 'zod';
-import { describeIssues, segment } from '../../../gateway/core/reading.js';
+import { describeIssues, segment } from '../../contract.js';
 
 const detector = z
   .object({

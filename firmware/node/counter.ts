@@ -1,0 +1,57 @@
+// A traffic counter wired to this Pi: an Arduino running Firmata (or, on a simulated station, the Arduino
+// simulator with vehicles passing its loops, over a socat pty when socat exists) and the VehicleCounter that turns
+// its pin edges into counts per detector, lane and interval.
+import type { Logger } from 'pino';
+import type { TrafficCount } from '../contract.js';
+import { FIRMATA_BAUD, openFirmataBoard, type FirmataBoard } from '../buses/firmata.js';
+import { simulatedSerial, type SimulatedSerial } from '../buses/serial.js';
+import { FirmataBoardSimulator } from '../sim/firmata-board.js';
+import { VehicleCounter } from '../drivers/vehicle-counter/counter.js';
+import { parseVehicleCounterOptions, type VehicleCounterOptionsInput } from '../drivers/vehicle-counter/options.js';
+
+export interface CounterConfig {
+  id: string;
+  port: string;
+  counter: Omit<VehicleCounterOptionsInput, 'site'>;
+}
+
+export interface CounterDeps {
+  site: string;
+  simulate: boolean;
+  log: Logger;
+  emit(count: TrafficCount): void;
+}
+
+export interface CounterHandle {
+  where: string;
+  close(): Promise<void>;
+}
+
+export async function startCounter(config: CounterConfig, deps: CounterDeps): Promise<CounterHandle> {
+  const options = parseVehicleCounterOptions({ ...config.counter, site: deps.site }, `counters "${config.id}"`);
+  const onError = (e: Error) => deps.log.warn(e.message);
+  let line: SimulatedSerial | undefined;
+  let sim: FirmataBoardSimulator | undefined;
+  let board: FirmataBoard;
+  let where = config.port;
+  if (deps.simulate) {
+    line = await simulatedSerial(FIRMATA_BAUD);
+    sim = new FirmataBoardSimulator(line.device).start();
+    sim.startTraffic({ pins: options.detectors.map((d) => d.pin) });
+    where = line.where;
+    board = await openFirmataBoard({ port: line.host }, { timeoutMs: 10_000, reportVersionTimeoutMs: 200, onError });
+  } else {
+    board = await openFirmataBoard({ path: config.port }, { timeoutMs: 10_000, onError });
+  }
+  const counter = new VehicleCounter(board.board, options, { onError });
+  counter.start((count) => deps.emit(count));
+  return {
+    where,
+    async close() {
+      counter.stop();
+      sim?.stop();
+      await board.close();
+      await line?.close();
+    },
+  };
+}
