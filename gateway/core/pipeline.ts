@@ -100,6 +100,11 @@ export class Pipeline implements Sink {
     this.log.warn({ where, reason }, 'rejected input');
   }
 
+  flush(): boolean {
+    this.commit();
+    return this.pending.length === 0;
+  }
+
   /** Resolves once every metric pushed so far is in the outbox on disk. */
   durable(): Promise<void> {
     if (!this.pending.length) return Promise.resolve();
@@ -197,14 +202,19 @@ class Drain {
     let backoff = 0;
     // One last pass after stop() so a graceful shutdown leaves nothing behind that could be sent.
     for (let last = false; ; ) {
-      const batch = this.outbox.read(output.name, batchSize);
+      const batch = this.outbox.read(output.name, batchSize, output.localOnly);
+      if (batch.lastId > this.outbox.acked(output.name) && !batch.metrics.length) {
+        // Every row in the window was skipped (remote data for a local-only output): nothing to send.
+        this.outbox.ack(output.name, batch.lastId);
+        continue;
+      }
       if (batch.metrics.length) {
         try {
           await output.write(batch.metrics);
           this.outbox.ack(output.name, batch.lastId);
           this.stats.bump(this.stats.written, output.name, batch.metrics.length);
           backoff = 0;
-          if (batch.metrics.length === batchSize && !this.stopping) continue;
+          if (this.outbox.depth(output.name) >= batchSize && !this.stopping) continue;
         } catch (e) {
           const err = e as ClassifiedError;
           if (err.kind === 'partial') {

@@ -8,6 +8,11 @@ export interface Sink {
   push(metric: Metric): void;
   /** A payload was refused at a boundary: counted and logged with what, where and the reason. */
   reject(where: string, reason: string): void;
+  /**
+   * Commits everything pushed so far to the outbox on disk, now. Returns false when the disk refused it (the
+   * metrics stay pending in memory): an input must then not acknowledge them upstream.
+   */
+  flush(): boolean;
 }
 
 export interface Input {
@@ -31,6 +36,8 @@ export interface Aggregator {
 
 export interface Output {
   readonly name: string;
+  /** Forwards only this station's own data (metrics from remote nodes are not handed to it). */
+  readonly localOnly?: boolean;
   start(): Promise<void>;
   /** Resolves once the whole batch is stored; rejects (with a classified error) to keep it for retry. */
   write(batch: Metric[]): Promise<void>;

@@ -56,6 +56,27 @@ describe('Outbox', () => {
     again.close();
   });
 
+  it('skips remote metrics for a local-only output but still covers their ids', () => {
+    const box = new Outbox(':memory:', ['influxdb', 'mqtt']);
+    const remote = { ...metric(1), meta: { remote: true } };
+    box.append([metric(0), remote, metric(2)]);
+    const local = box.read('mqtt', 10, true);
+    expect(local.metrics.map((m) => m.fields.pm25_ugm3)).toEqual([0, 2]);
+    expect(box.read('influxdb', 10).metrics).toHaveLength(3);
+    box.ack('mqtt', local.lastId);
+    expect(box.depth('mqtt')).toBe(0);
+    box.close();
+  });
+
+  it('writes long batches through the multi-row insert in order', () => {
+    const box = new Outbox(':memory:', ['influxdb']);
+    const many = Array.from({ length: 64 * 3 + 5 }, (_, i) => metric(i));
+    box.append(many);
+    expect(box.depth('influxdb')).toBe(many.length);
+    expect(box.read('influxdb', 1000).metrics).toEqual(many);
+    box.close();
+  });
+
   it('an unread batch is read again (a failed write loses nothing)', () => {
     const box = new Outbox(file(), ['influxdb']);
     box.append([metric(7)]);

@@ -7,18 +7,24 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Metric } from '../core/metric.js';
 
+/** Rows per multi-row INSERT (3 parameters each, far below SQLite's limit of 32 766). */
+const CHUNK = 64;
+
 export interface OutboxBatch {
-  /** Id of the last row in the batch: pass it to ack(). */
+  /** Id of the last row the batch covers: pass it to ack(). */
   lastId: number;
   metrics: Metric[];
 }
 
 export class Outbox {
   private readonly db: Database.Database;
-  private readonly insert: Database.Statement<[number, string]>;
+  private readonly insertOne: Database.Statement;
+  private readonly insertChunk: Database.Statement;
   private readonly appendMany: (metrics: readonly Metric[]) => void;
   private readonly cursors = new Map<string, number>();
-  private readonly q: Record<'read' | 'ack' | 'depth' | 'oldest' | 'trim', Database.Statement>;
+  /** Id of the newest row: ids are contiguous (AUTOINCREMENT, trimmed only from the head), so depth = lastId − cursor. */
+  private lastId = 0;
+  private readonly q: Record<'read' | 'ack' | 'oldest' | 'trim', Database.Statement>;
 
   constructor(file: string, outputs: readonly string[]) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -28,22 +34,32 @@ export class Outbox {
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       -- AUTOINCREMENT: ids are never reused once the log is trimmed empty, so a cursor can never skip new rows.
-      CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, body TEXT NOT NULL);
+      -- remote = 1: the metric came in from the broker, so outputs that only forward this station's data skip it.
+      CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, remote INTEGER NOT NULL, body TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS cursor (output TEXT PRIMARY KEY, acked INTEGER NOT NULL);
     `);
-    this.insert = this.db.prepare('INSERT INTO log (time, body) VALUES (?, ?)');
+    // Rows go in CHUNK at a time: one native call per chunk instead of per row.
+    this.insertOne = this.db.prepare('INSERT INTO log (time, remote, body) VALUES (?, ?, ?)');
+    this.insertChunk = this.db.prepare(`INSERT INTO log (time, remote, body) VALUES ${Array(CHUNK).fill('(?, ?, ?)').join(', ')}`);
     this.q = {
-      read: this.db.prepare('SELECT id, body FROM log WHERE id > ? ORDER BY id LIMIT ?'),
+      read: this.db.prepare('SELECT body FROM log WHERE id > ? AND id <= ? AND remote <= ? ORDER BY id'),
       ack: this.db.prepare('UPDATE cursor SET acked = ? WHERE output = ?'),
-      depth: this.db.prepare('SELECT COUNT(*) AS n FROM log WHERE id > ?'),
       oldest: this.db.prepare('SELECT time FROM log WHERE id > ? ORDER BY id LIMIT 1'),
       trim: this.db.prepare('DELETE FROM log WHERE id <= ?'),
     };
+    const params = (m: Metric) => [m.time, m.meta?.remote ? 1 : 0, JSON.stringify(m)];
     this.appendMany = this.db.transaction((metrics: readonly Metric[]) => {
-      for (const m of metrics) this.insert.run(m.time, JSON.stringify(m));
+      let i = 0;
+      for (; i + CHUNK <= metrics.length; i += CHUNK) {
+        this.lastId = Number(this.insertChunk.run(metrics.slice(i, i + CHUNK).flatMap(params)).lastInsertRowid);
+      }
+      for (; i < metrics.length; i++) this.lastId = Number(this.insertOne.run(params(metrics[i]!)).lastInsertRowid);
     });
     // A new output starts at the current end of the log: it is not handed what was queued before it existed.
-    const maxId = (this.db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM log').get() as { m: number }).m;
+    // The sequence survives trimming the log empty; MAX(id) would not.
+    const seq = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").get() as { seq: number } | undefined;
+    const maxId = seq?.seq ?? 0;
+    this.lastId = maxId;
     const known = this.db.prepare('SELECT output, acked FROM cursor').all() as { output: string; acked: number }[];
     for (const { output, acked } of known) this.cursors.set(output, acked);
     const add = this.db.prepare('INSERT INTO cursor (output, acked) VALUES (?, ?)');
@@ -67,13 +83,15 @@ export class Outbox {
     if (metrics.length) this.appendMany(metrics);
   }
 
-  read(output: string, limit: number): OutboxBatch {
+  /**
+   * The next `limit` rows after the output's cursor (fewer when `localOnly` skips remote ones). Ids are
+   * contiguous, so the batch is the id window (cursor, cursor + limit] and its end is known without the rows.
+   */
+  read(output: string, limit: number, localOnly = false): OutboxBatch {
     const from = this.cursor(output);
-    const rows = this.q.read.all(from, limit) as { id: number; body: string }[];
-    return {
-      lastId: rows.length ? rows[rows.length - 1]!.id : from,
-      metrics: rows.map((r) => JSON.parse(r.body) as Metric),
-    };
+    const to = Math.min(from + limit, this.lastId);
+    const rows = this.q.read.all(from, to, localOnly ? 0 : 1) as { body: string }[];
+    return { lastId: to, metrics: rows.map((r) => JSON.parse(r.body) as Metric) };
   }
 
   ack(output: string, lastId: number): void {
@@ -83,8 +101,14 @@ export class Outbox {
     this.trim();
   }
 
+  /** Id of the last row `output` confirmed. */
+  acked(output: string): number {
+    return this.cursor(output);
+  }
+
+  /** Metrics not yet confirmed by `output`; O(1), called on every commit. */
   depth(output: string): number {
-    return (this.q.depth.get(this.cursor(output)) as { n: number }).n;
+    return this.lastId - this.cursor(output);
   }
 
   /** Age in ms of the oldest metric not yet confirmed by `output`, or 0. */

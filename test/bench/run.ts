@@ -1,9 +1,9 @@
 // `npm run bench`: Airlane's speed, each figure next to a baseline measured in the same run on the same machine.
 //   1. PMS5003 parser: frames/s on a stream with garbage, half frames and ACKs mixed in (target ≥ 1 000 000).
 //   2. InfluxDB write ceiling: raw line protocol, 5 000-point batches, one process (the baseline).
-//   3. Gateway ingest: readings/s from MQTT (a separate publisher process, QoS 1, Mosquitto) through
-//      validation, the durable outbox and the InfluxDB output, until every point is counted in InfluxDB
-//      (target ≥ 50 % of the ceiling).
+//   3. Gateway ingest: readings/s from MQTT (QoS 1, queued in Mosquitto for the gateway's persistent session by a
+//      separate publisher process) through validation, the durable outbox and the InfluxDB output, until every
+//      point is counted in InfluxDB (target ≥ 50 % of the ceiling).
 // Starts its own influxd and Mosquitto (test/services). Prints plain lines, then one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,40 +26,44 @@ async function gatewayIngest(influxUrl: string, mqttUrl: string): Promise<{ read
   const db = await createTestDatabase(influxUrl, 'bench_gw');
   const dataDir = mkdtempSync(join(tmpdir(), 'airlane-bench-'));
   const config = parseStation(
-    JSON.stringify({
-      site: 'bench-gw',
-      data_dir: dataDir,
-      http: { port: 0 },
-      mqtt: { url: mqttUrl },
-      influxdb: { url: db.url },
-    }),
+    JSON.stringify({ site: 'bench-gw', data_dir: dataDir, http: { port: 0 }, mqtt: { url: mqttUrl }, influxdb: { url: db.url } }),
     'bench station',
     {},
   );
-  const station = await startStation(config, silentLogger);
   try {
+    // 1. The gateway connects once: the broker now holds its persistent session and subscriptions.
+    await (await startStation(config, silentLogger)).stop();
+    // 2. While it is away, remote nodes publish: the broker queues every QoS 1 reading for it. The load generator
+    //    is slower than the gateway on this 2-core machine, so it runs before the clock starts, not against it.
     const t0 = Date.UTC(2026, 0, 1);
-    const started = performance.now();
     const publisher = spawn(process.execPath, [join(root, 'bin/tsx.mjs'), join(root, 'test/bench/publisher.ts'), mqttUrl, String(READINGS), String(t0)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
     publisher.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const published = new Promise<number>((resolve, reject) =>
+    const publisherSeconds = await new Promise<number>((resolve, reject) =>
       publisher.on('exit', (code) => (code === 0 ? resolve((JSON.parse(out) as { seconds: number }).seconds) : reject(new Error(`publisher exited ${code}`)))),
     );
-    let stored = 0;
-    const deadline = Date.now() + 300_000;
-    while (stored < READINGS) {
-      if (Date.now() > deadline) throw new Error(`gateway bench: only ${stored} of ${READINGS} readings reached InfluxDB in 300 s`);
-      await new Promise((r) => setTimeout(r, 100));
-      const rows = await db.rows('SELECT count(pm25_ugm3) FROM air');
-      stored = Number(rows[0]?.count ?? 0);
+    // 3. The clock runs from the gateway's start until InfluxDB holds every reading: broker delivery, parsing,
+    //    validation, the outbox commit on disk and the batched writes.
+    const started = performance.now();
+    const station = await startStation(config, silentLogger);
+    try {
+      let stored = 0;
+      const deadline = Date.now() + 300_000;
+      while (stored < READINGS) {
+        if (Date.now() > deadline) throw new Error(`gateway bench: only ${stored} of ${READINGS} readings reached InfluxDB in 300 s`);
+        await new Promise((r) => setTimeout(r, 50));
+        const rows = await db.rows('SELECT count(pm25_ugm3) FROM air');
+        stored = Number(rows[0]?.count ?? 0);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      if (stored !== READINGS) throw new Error(`gateway bench: InfluxDB holds ${stored} readings, ${READINGS} were published`);
+      return { readings: READINGS, seconds, readingsPerSec: READINGS / seconds, publisherSeconds };
+    } finally {
+      await station.stop();
     }
-    const seconds = (performance.now() - started) / 1000;
-    return { readings: READINGS, seconds, readingsPerSec: READINGS / seconds, publisherSeconds: await published };
   } finally {
-    await station.stop();
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -69,14 +73,17 @@ const parser = await benchPmsParser();
 console.log(`PMS5003 parser        ${fmt(parser.framesPerSec)} frames/s (${fmt(parser.frames)} frames with garbage, half frames and ACKs; target ≥ 1,000,000)`);
 
 const influx = await startInflux();
-const mosquitto = await startMosquitto();
+// Mosquitto queues at most 1 000 QoS 1 messages per client by default and DROPS the rest (max_queued_messages,
+// influxdb-mqtt.md §6): a burst faster than a subscriber drains is lost at the broker. A city broker in front of
+// gateways needs the limit raised; so does this benchmark, whose publisher outruns any single subscriber.
+const mosquitto = await startMosquitto({ extraConfig: ['max_queued_messages 0'] });
 try {
   const ceiling = await benchInfluxCeiling(influx.url, { points: 200_000 });
   console.log(`InfluxDB ceiling      ${fmt(ceiling.pointsPerSec)} points/s (raw line protocol, 5,000-point batches, one process)`);
   const gw = await gatewayIngest(influx.url, mosquitto.url);
   const ratio = gw.readingsPerSec / ceiling.pointsPerSec;
   console.log(
-    `Gateway MQTT→InfluxDB ${fmt(gw.readingsPerSec)} readings/s (${fmt(gw.readings)} QoS 1 readings via Mosquitto, validated, outbox on disk; publisher alone took ${gw.publisherSeconds.toFixed(2)} s)`,
+    `Gateway MQTT→InfluxDB ${fmt(gw.readingsPerSec)} readings/s (${fmt(gw.readings)} QoS 1 readings queued in Mosquitto, validated, outbox on disk, until all are in InfluxDB; the publisher needed ${gw.publisherSeconds.toFixed(2)} s to queue them)`,
   );
   console.log(`Gateway / ceiling     ${(ratio * 100).toFixed(1)} % (target ≥ 50 %)`);
   console.log(

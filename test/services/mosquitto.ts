@@ -23,7 +23,12 @@ function brokerAnswers(port: number): Promise<boolean> {
   });
 }
 
-export async function startMosquitto(): Promise<RunningService> {
+export interface MosquittoOptions {
+  /** Extra mosquitto.conf lines, e.g. `max_queued_messages 0` for a load test. */
+  extraConfig?: string[];
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<RunningService> {
   const mosquitto = requireExecutable('mosquitto');
   return withPortRetry(async () => {
     const dir = makeServiceDir('mosquitto');
@@ -36,6 +41,7 @@ export async function startMosquitto(): Promise<RunningService> {
       'log_dest stderr',
       'log_type error',
       'log_type warning',
+      ...(options.extraConfig ?? []),
     ];
     // As root Mosquitto would switch to the "mosquitto" user; staying root keeps it independent of that account.
     if (process.getuid?.() === 0) lines.push('user root');

@@ -13,7 +13,7 @@ const count = (offsetS: number, vehicles: number, heavy: number, lane = '1', int
 });
 function collect(): Sink & { out: Metric[] } {
   const out: Metric[] = [];
-  return { out, push: (m) => out.push(m), reject: () => undefined };
+  return { out, push: (m) => out.push(m), reject: () => undefined, flush: () => true };
 }
 
 describe('air_traffic window', () => {

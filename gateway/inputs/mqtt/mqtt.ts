@@ -48,6 +48,7 @@ export function parseMessage(topic: string, payload: Buffer, maxBytes = 65_536):
 export class MqttInput implements Input {
   readonly name = 'mqtt';
   private client: MqttClient | undefined;
+  private holding = false;
 
   constructor(
     private readonly options: MqttInputOptions,
@@ -78,6 +79,7 @@ export class MqttInput implements Input {
           sink.push(m);
         }
       }
+      this.holdAcks(client, sink, log);
       done();
     };
     client.on('error', (e) => log.error({ url: redact(this.options.url), err: e.message }, 'MQTT input error'));
@@ -96,5 +98,29 @@ export class MqttInput implements Input {
 
   async stop(): Promise<void> {
     await this.client?.endAsync();
+  }
+
+  /**
+   * QoS 1 acknowledgements leave only once the readings they acknowledge are on disk: the socket is corked while
+   * the messages of one network read are handled (MQTT.js handles them one per tick), then the outbox commits
+   * them in one transaction and the socket is uncorked, sending their PUBACKs together. A gateway killed before
+   * the commit has acknowledged nothing, so the broker delivers those messages again. Grouping also saves one
+   * write syscall per message.
+   */
+  private holdAcks(client: MqttClient, sink: Sink, log: Logger): void {
+    if (this.holding) return;
+    const stream = client.stream;
+    this.holding = true;
+    stream.cork();
+    setImmediate(() => {
+      this.holding = false;
+      if (sink.flush()) {
+        stream.uncork();
+        return;
+      }
+      // The outbox could not be written: drop the connection unacknowledged so the broker redelivers later.
+      log.error({ url: redact(this.options.url) }, 'outbox not writable; disconnecting without acknowledging so the broker keeps the messages');
+      stream.destroy();
+    });
   }
 }

@@ -3,15 +3,16 @@
 import type { Output } from '../../core/plugin.js';
 import type { Metric } from '../../core/metric.js';
 
-export interface LatestValue {
+export interface LatestValue<T = number> {
   value: number;
-  time: string;
+  /** ms since the epoch in the store; ISO 8601 in snapshots. */
+  time: T;
 }
 
-export interface SiteLatest {
-  nodes: Record<string, Record<string, Record<string, LatestValue>>>;
-  detectors: Record<string, Record<string, Record<string, LatestValue>>>;
-  windows: Record<string, Record<string, LatestValue>>;
+export interface SiteLatest<T = number> {
+  nodes: Record<string, Record<string, Record<string, LatestValue<T>>>>;
+  detectors: Record<string, Record<string, Record<string, LatestValue<T>>>>;
+  windows: Record<string, Record<string, LatestValue<T>>>;
 }
 
 export class LatestStore implements Output {
@@ -35,15 +36,27 @@ export class LatestStore implements Output {
     else if (m.measurement === 'traffic') target = ((site.detectors[m.tags.detector ?? '?'] ??= {})[m.tags.lane ?? 'all'] ??= {});
     else if (m.measurement === 'air_traffic') target = site.windows[m.tags.window ?? '?'] ??= {};
     else return;
-    const time = new Date(m.time).toISOString();
-    for (const [k, v] of Object.entries(m.fields)) {
+    for (const k in m.fields) {
       const prev = target[k];
       // Replayed or late data never hides a newer value.
-      if (!prev || prev.time <= time) target[k] = { value: v, time };
+      if (!prev || prev.time <= m.time) target[k] = { value: m.fields[k]!, time: m.time };
     }
   }
 
-  snapshot(): Record<string, SiteLatest> {
-    return Object.fromEntries(this.sites);
+  /** The JSON view: times as ISO 8601 strings. */
+  snapshot(): Record<string, SiteLatest<string>> {
+    const iso = (group: Record<string, Record<string, LatestValue>>) =>
+      Object.fromEntries(
+        Object.entries(group).map(([k, values]) => [k, Object.fromEntries(Object.entries(values).map(([q, v]) => [q, { value: v.value, time: new Date(v.time).toISOString() }]))]),
+      );
+    const out: Record<string, SiteLatest<string>> = {};
+    for (const [name, site] of this.sites) {
+      out[name] = {
+        nodes: Object.fromEntries(Object.entries(site.nodes).map(([node, parts]) => [node, iso(parts)])),
+        detectors: Object.fromEntries(Object.entries(site.detectors).map(([det, lanes]) => [det, iso(lanes)])),
+        windows: iso(site.windows),
+      };
+    }
+    return out;
   }
 }

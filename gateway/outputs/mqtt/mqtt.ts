@@ -17,6 +17,8 @@ export function topicFor(m: Metric): string | undefined {
 
 export class MqttOutput implements Output {
   readonly name = 'mqtt';
+  /** Data from the broker is never echoed back to it. */
+  readonly localOnly = true;
   private client: MqttClient | undefined;
   private readonly statusTopic: string;
 
