@@ -10,7 +10,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tools = { socat: 'socat', mosquitto: 'mosquitto', influxd: 'influxdb' }; // tool → Debian package
+const tools = { socat: 'socat', mosquitto: 'mosquitto', influxd: 'influxdb', chromium: 'chromium' }; // tool → Debian package
 const ci = process.env.CI === 'true';
 const installWanted = ci || process.env.AIRLANE_TEST_INSTALL === '1';
 

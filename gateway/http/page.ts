@@ -31,7 +31,8 @@ const LABELS = {
   humidity_pct: ['Humidity', '%'], pressure_hpa: ['Pressure', 'hPa'], vehicles: ['Vehicles', ''],
   heavy_vehicles: ['Heavy vehicles', ''], occupancy_pct: ['Occupancy', '%'], speed_kmh: ['Speed', 'km/h'],
 };
-const MAIN = ['pm25_ugm3', 'pm10_ugm3', 'pm1_ugm3', 'no2_ppb', 'no2_ugm3', 'temperature_c', 'humidity_pct', 'pressure_hpa'];
+// What an installer and an environment officer look for first comes first.
+const MAIN = ['pm25_ugm3', 'no2_ppb', 'vehicles', 'pm10_ugm3', 'no2_ugm3', 'pm1_ugm3', 'temperature_c', 'humidity_pct', 'pressure_hpa'];
 function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
 function card(name, lv, where) {
   const [label, unit] = LABELS[name] || [name, ''];
@@ -50,15 +51,17 @@ function render(data) {
   root.replaceChildren();
   for (const [site, s] of Object.entries(data.sites)) {
     root.append(el('h2', '', site));
-    const grid = el('div', 'grid');
+    const cards = [];
     for (const [node, parts] of Object.entries(s.nodes))
       for (const [part, values] of Object.entries(parts))
-        for (const q of MAIN) if (values[q]) grid.append(card(q, values[q], node + '/' + part));
+        for (const q of MAIN) if (values[q]) cards.push([MAIN.indexOf(q), card(q, values[q], node + '/' + part)]);
     for (const [det, lanes] of Object.entries(s.detectors))
       for (const [lane, values] of Object.entries(lanes))
-        if (values.vehicles) grid.append(card('vehicles', values.vehicles, det + '/' + lane + ' per ' + (values.interval_s ? values.interval_s.value + ' s' : 'interval')));
+        if (values.vehicles) cards.push([MAIN.indexOf('vehicles'), card('vehicles', values.vehicles, det + '/' + lane + ' per ' + (values.interval_s ? values.interval_s.value + ' s' : 'interval'))]);
     for (const [win, values] of Object.entries(s.windows))
-      for (const q of ['pm25_ugm3', 'no2_ppb', 'vehicles']) if (values[q]) grid.append(card(q, values[q], win + ' window'));
+      for (const q of ['pm25_ugm3', 'no2_ppb', 'vehicles']) if (values[q]) cards.push([MAIN.length, card(q, values[q], win + ' window')]);
+    const grid = el('div', 'grid');
+    grid.append(...cards.sort((a, b) => a[0] - b[0]).map((c) => c[1]));
     root.append(grid);
   }
   if (!Object.keys(data.sites).length) root.append(el('p', '', 'No readings yet: sensors warm up for up to 30 s.'));

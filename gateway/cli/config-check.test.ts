@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const bin = new URL('../../bin/airlane.mjs', import.meta.url).pathname;
+const demo = new URL('../../hardware/stations/demo.yaml', import.meta.url).pathname;
+const airlane = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { ...process.env, AIRLANE_INFLUX_URL: '' } });
+
+describe('airlane config check', () => {
+  it('accepts the demo station, as JSON for programs', () => {
+    const r = airlane('config', 'check', demo, '--json');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, file: demo, site: 'demo-street', nodes: 1, parts: 3, counters: 1 });
+  });
+
+  it('exits 1 and names file, line, key path and fix for a bad station', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airlane-cfg-'));
+    const file = join(dir, 'station.yaml');
+    writeFileSync(file, 'site: rue\nhttp:\n  prot: 8080\n');
+    const r = airlane('config', 'check', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      `${file}: 1 problem in the station config:\n  line 3: http: unknown key "prot" — check the spelling or remove it (README, "Station file" lists every key)\n`,
+    );
+  });
+
+  it('exits 1 with what to do when the file is missing', () => {
+    const r = airlane('config', 'check', '/nonexistent/station.yaml');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('cannot read the file (ENOENT) — check the path');
+  });
+
+  it('prints a JSON Schema editors can use', () => {
+    const r = airlane('config', 'schema');
+    expect(r.status).toBe(0);
+    const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown>; required: string[] };
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['site', 'nodes', 'counters', 'influxdb', 'mqtt', 'air_traffic']));
+    expect(schema.required).toEqual(['site']);
+  });
+});

@@ -1,0 +1,111 @@
+// The station page in a real browser (Debian's headless Chromium) at a phone's size: the live figures an
+// installer looks for — PM2.5, NO2 and vehicles — are rendered from /api/v1/latest by the page's own script.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseStation } from '../../gateway/config/load.js';
+import { startStation, type Station } from '../../gateway/station.js';
+import { silentLogger } from '../../gateway/core/log.js';
+import { findExecutable } from '../services/daemon.js';
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--window-size=390,844',
+];
+
+describe('the station page on a phone-sized headless Chromium', () => {
+  let station: Station;
+  let dir: string;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airlane-page-'));
+    const config = parseStation(
+      JSON.stringify({
+        site: 'demo-street',
+        simulate: true,
+        data_dir: join(dir, 'data'),
+        http: { port: 0 },
+        embedded_broker_port: 0,
+        nodes: [
+          {
+            id: 'pole-1',
+            parts: [
+              { part: 'pms5003', bus: { type: 'uart', path: '/dev/ttyAMA0' }, options: { sim_interval_ms: 200 } },
+              { part: 'bme280', bus: { type: 'i2c', bus: 1 }, every_s: 0.3 },
+              {
+                part: 'no2-b43f',
+                bus: { type: 'i2c', bus: 1 },
+                every_s: 0.3,
+                options: { we_zero_electronic_mv: 232.95, ae_zero_electronic_mv: 217.2, we_zero_sensor_mv: -29.492, ae_zero_sensor_mv: -18.396, sensitivity_mv_per_ppb: 0.247543 },
+              },
+            ],
+          },
+        ],
+        counters: [{ id: 'c1', type: 'firmata', counter: { interval_s: 1, detectors: [{ detector: 'loop-n', lane: '1', pin: 2 }] } }],
+      }),
+      'page.test',
+      {},
+    );
+    station = await startStation(config, silentLogger);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const s = station.latest.snapshot()['demo-street'];
+      if (s?.nodes['pole-1']?.['no2-b43f']?.no2_ppb && s.nodes['pole-1']?.pms5003?.pm25_ugm3 && s.detectors['loop-n']) break;
+      if (Date.now() > deadline) throw new Error('the simulated station produced no PM2.5, NO2 and traffic within 30 s');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+
+  afterAll(async () => {
+    await station?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  // Asynchronous: the station serving the page runs in this very process.
+  function chromium(...args: string[]): Promise<{ status: number; stdout: string }> {
+    const bin = findExecutable('chromium');
+    if (!bin) throw new Error('chromium is not installed (apt-get install chromium); npm test installs it in CI');
+    return new Promise((resolve) =>
+      execFile(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${join(dir, 'profile')}`, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout) =>
+        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
+      ),
+    );
+  }
+
+  it('renders PM2.5, NO2 and vehicles with numbers from the API', async () => {
+    const r = await chromium('--virtual-time-budget=4000', '--dump-dom', station.httpUrl);
+    expect(r.status).toBe(0);
+    const dom = r.stdout;
+    const card = (q: string) => dom.match(new RegExp(`data-quantity="${q}"[^>]*>.*?<div class="v">([-0-9.]+)<span`, 's'))?.[1];
+    // The values move every 200 ms, so check their form: a PMS5003 resolves 1 µg/m³, the NO2 card shows 0.1 ppb.
+    expect(card('pm25_ugm3')).toMatch(/^\d+$/);
+    expect(card('no2_ppb')).toMatch(/^-?\d+\.\d$/);
+    expect(card('vehicles')).toMatch(/^\d+$/);
+    expect(dom).toContain('demo-street');
+    // Most wanted first: PM2.5, then NO2, then vehicles.
+    const order = ['pm25_ugm3', 'no2_ppb', 'vehicles'].map((q) => dom.indexOf(`data-quantity="${q}"`));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(dom).toMatch(/live · /);
+  });
+
+  it('fits a 390 px wide screen (screenshot for a person to look at)', async () => {
+    const shot = join(dir, 'page.png');
+    const r = await chromium('--virtual-time-budget=4000', `--screenshot=${shot}`, station.httpUrl);
+    expect(r.status).toBe(0);
+    expect(existsSync(shot)).toBe(true);
+    if (process.env.AIRLANE_KEEP_SCREENSHOT) writeFileSync(process.env.AIRLANE_KEEP_SCREENSHOT, readFileSync(shot));
+    const png = readFileSync(shot);
+    // PNG IHDR: width and height, big-endian, at bytes 16 and 20.
+    expect(png.readUInt32BE(16)).toBe(390);
+    expect(png.readUInt32BE(20)).toBe(844);
+  });
+});
