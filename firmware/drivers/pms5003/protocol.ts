@@ -170,54 +170,43 @@ export class PmsScanner {
 const u16 = (b: Uint8Array, o: number) => ((b[o] as number) << 8) | (b[o + 1] as number);
 const s16 = (b: Uint8Array, o: number) => (u16(b, o) << 16) >> 16;
 
-/**
- * Decodes a checksum-valid data frame (as handed to PmsSink.frame) into canonical quantities.
- * Byte offsets: protocols.md §1 / PMS5003 manual V2.3 Appendix I. CF=1 words come first, atmospheric second.
- * PMS5003T: bytes 24–25 are temperature ×10 (signed) and 26–27 humidity ×10 in place of the >5.0 and >10 µm
- * counts (PMS5003T manual via protocols.md §1; matched against PyPMS's captured PMS5003T frames).
- */
+/** One data word: canonical name, byte offset in the frame, scale, signed. */
+type Word = readonly [name: string, offset: number, scale?: number, signed?: boolean];
+
+// Byte offsets: protocols.md §1 / PMS5003 manual V2.3 Appendix I. CF=1 words come first, atmospheric second.
+const MASS: readonly Word[] = [
+  ['pm1_cf1_ugm3', 4],
+  ['pm25_cf1_ugm3', 6],
+  ['pm10_cf1_ugm3', 8],
+  ['pm1_ugm3', 10],
+  ['pm25_ugm3', 12],
+  ['pm10_ugm3', 14],
+];
+const FINE_COUNTS: readonly Word[] = [
+  ['n0_3_per_dl', 16],
+  ['n0_5_per_dl', 18],
+  ['n1_0_per_dl', 20],
+  ['n2_5_per_dl', 22],
+];
+/** The data words of each frame layout (PMS1003–3003 24-byte frames carry the six mass words only). */
+const LAYOUTS: Record<PmsVariant | 'legacy', readonly Word[]> = {
+  legacy: MASS,
+  pms5003: [...MASS, ...FINE_COUNTS, ['n5_0_per_dl', 24], ['n10_per_dl', 26]],
+  // PMS5003T: bytes 24–25 are temperature ×10 (signed) and 26–27 humidity ×10 in place of the >5.0 and >10 µm
+  // counts (PMS5003T manual via protocols.md §1; matched against PyPMS's captured PMS5003T frames).
+  pms5003t: [...MASS, ...FINE_COUNTS, ['temperature_c', 24, 10, true], ['humidity_pct', 26, 10]],
+};
+
+/** Decodes a checksum-valid data frame (as handed to PmsSink.frame) into canonical quantities. */
 export function decodeFrame(buf: Uint8Array, start: number, length: number, variant: PmsVariant): Values {
-  const o = start;
-  if (length === PMS_LEN_LEGACY + 4) {
-    return {
-      pm1_cf1_ugm3: u16(buf, o + 4),
-      pm25_cf1_ugm3: u16(buf, o + 6),
-      pm10_cf1_ugm3: u16(buf, o + 8),
-      pm1_ugm3: u16(buf, o + 10),
-      pm25_ugm3: u16(buf, o + 12),
-      pm10_ugm3: u16(buf, o + 14),
-    };
+  const layout = LAYOUTS[length === PMS_LEN_LEGACY + 4 ? 'legacy' : variant];
+  const values: Values = {};
+  for (let i = 0; i < layout.length; i++) {
+    const [name, offset, scale, signed] = layout[i]!;
+    const raw = signed ? s16(buf, start + offset) : u16(buf, start + offset);
+    values[name] = scale ? raw / scale : raw;
   }
-  if (variant === 'pms5003t') {
-    return {
-      pm1_cf1_ugm3: u16(buf, o + 4),
-      pm25_cf1_ugm3: u16(buf, o + 6),
-      pm10_cf1_ugm3: u16(buf, o + 8),
-      pm1_ugm3: u16(buf, o + 10),
-      pm25_ugm3: u16(buf, o + 12),
-      pm10_ugm3: u16(buf, o + 14),
-      n0_3_per_dl: u16(buf, o + 16),
-      n0_5_per_dl: u16(buf, o + 18),
-      n1_0_per_dl: u16(buf, o + 20),
-      n2_5_per_dl: u16(buf, o + 22),
-      temperature_c: s16(buf, o + 24) / 10,
-      humidity_pct: u16(buf, o + 26) / 10,
-    };
-  }
-  return {
-    pm1_cf1_ugm3: u16(buf, o + 4),
-    pm25_cf1_ugm3: u16(buf, o + 6),
-    pm10_cf1_ugm3: u16(buf, o + 8),
-    pm1_ugm3: u16(buf, o + 10),
-    pm25_ugm3: u16(buf, o + 12),
-    pm10_ugm3: u16(buf, o + 14),
-    n0_3_per_dl: u16(buf, o + 16),
-    n0_5_per_dl: u16(buf, o + 18),
-    n1_0_per_dl: u16(buf, o + 20),
-    n2_5_per_dl: u16(buf, o + 22),
-    n5_0_per_dl: u16(buf, o + 24),
-    n10_per_dl: u16(buf, o + 26),
-  };
+  return values;
 }
 
 /** Bytes 28/29 of a 32-byte frame: "reserved" in the manual, firmware version and error code in practice. */
