@@ -9,6 +9,7 @@ import { parseStation } from '../../gateway/config/load.js';
 import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
 import { findExecutable } from '../services/daemon.js';
+import { fastSimulatedNode } from '../fakes/simulated-station.js';
 
 const CHROMIUM_FLAGS = [
   '--headless',
@@ -35,21 +36,7 @@ describe('the station page on a phone-sized headless Chromium', () => {
         data_dir: join(dir, 'data'),
         http: { port: 0 },
         embedded_broker_port: 0,
-        nodes: [
-          {
-            id: 'pole-1',
-            parts: [
-              { part: 'pms5003', bus: { type: 'uart', path: '/dev/ttyAMA0' }, options: { sim_interval_ms: 200 } },
-              { part: 'bme280', bus: { type: 'i2c', bus: 1 }, every_s: 0.3 },
-              {
-                part: 'no2-b43f',
-                bus: { type: 'i2c', bus: 1 },
-                every_s: 0.3,
-                options: { we_zero_electronic_mv: 232.95, ae_zero_electronic_mv: 217.2, we_zero_sensor_mv: -29.492, ae_zero_sensor_mv: -18.396, sensitivity_mv_per_ppb: 0.247543 },
-              },
-            ],
-          },
-        ],
+        nodes: [fastSimulatedNode('pole-1', 0.3, 200)],
         counters: [{ id: 'c1', type: 'firmata', counter: { interval_s: 1, detectors: [{ detector: 'loop-n', lane: '1', pin: 2 }] } }],
       }),
       'page.test',

@@ -12,6 +12,7 @@ import { createTestDatabase, type TestDatabase } from '../services/influx-db.js'
 import { parseStation } from '../../gateway/config/load.js';
 import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
+import { fastSimulatedNode } from '../fakes/simulated-station.js';
 
 const SITE = 'Rue de la Paix, 12';
 
@@ -41,21 +42,7 @@ describe('a simulated station end to end', () => {
         simulate: true,
         data_dir: dataDir,
         http: { port: 0 },
-        nodes: [
-          {
-            id: 'pole-1',
-            parts: [
-              { part: 'pms5003', bus: { type: 'uart', path: '/dev/ttyAMA0' }, options: { sim_interval_ms: 300 } },
-              { part: 'bme280', bus: { type: 'i2c', bus: 1 }, every_s: 0.5 },
-              {
-                part: 'no2-b43f',
-                bus: { type: 'i2c', bus: 1 },
-                every_s: 0.5,
-                options: { we_zero_electronic_mv: 232.95, ae_zero_electronic_mv: 217.2, we_zero_sensor_mv: -29.492, ae_zero_sensor_mv: -18.396, sensitivity_mv_per_ppb: 0.247543 },
-              },
-            ],
-          },
-        ],
+        nodes: [fastSimulatedNode('pole-1', 0.5, 300)],
         counters: [{ id: 'crossing-1', type: 'firmata', counter: { interval_s: 1, detectors: [{ detector: 'loop-n', lane: '1', direction: 'north', pin: 2 }] } }],
         air_traffic: { window_s: 2, grace_s: 2 },
       }),
