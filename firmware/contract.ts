@@ -3,6 +3,10 @@
 // source of the TypeScript types and of the validation run at every boundary (node → gateway, MQTT → gateway).
 import { z } from 'zod';
 
+/** Names that would reach Object.prototype if used as a key: never valid as an id or a quantity. */
+const RESERVED = new Set(['__proto__', 'constructor', 'prototype']);
+const notReserved = (s: string) => !RESERVED.has(s);
+
 /** A topic segment / tag value that is safe in an MQTT topic: no wildcards, no separators, no control chars. */
 export const segment = z
   .string()
@@ -10,7 +14,8 @@ export const segment = z
   .max(64, 'must be at most 64 characters')
   .refine((s) => !/[+#/\u0000-\u001f\u007f]/.test(s), {
     message: 'must not contain "+", "#", "/" or control characters',
-  });
+  })
+  .refine(notReserved, { message: 'must not be "__proto__", "constructor" or "prototype"' });
 
 /** ISO 8601 UTC with milliseconds, as produced by Date#toISOString(). */
 export const isoTime = z.iso.datetime({ offset: false, precision: 3 });
@@ -19,7 +24,10 @@ export const isoTime = z.iso.datetime({ offset: false, precision: 3 });
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 
 /** Canonical quantity names: snake_case with the unit in the name (DESIGN.md §3). */
-export const quantityName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case quantity name');
+export const quantityName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'must be a snake_case quantity name')
+  .refine(notReserved, { message: 'must not be "constructor" or "prototype"' });
 
 export const ReadingSchema = z
   .object({

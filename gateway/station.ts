@@ -19,7 +19,7 @@ import { startHttp, type HttpHandle } from './http/server.js';
 import { NodeRuntime } from '../firmware/node/runtime.js';
 import { partModules } from '../firmware/drivers/index.js';
 import { stationEnv } from '../firmware/node/env.js';
-import { startCounter, type CounterHandle } from '../firmware/node/counter.js';
+import { keepCounter } from '../firmware/node/counter.js';
 
 export interface Station {
   pipeline: Pipeline;
@@ -82,8 +82,9 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       aggregators: [new AirTrafficWindow(config.air_traffic)],
       outputs,
     });
-    await pipeline.start();
+    // Registered first: a start that fails half-way (a broker refusing the subscription) is undone too.
     cleanups.push(() => pipeline.stop());
+    await pipeline.start();
 
     const runtimes: NodeRuntime[] = [];
     for (const node of config.nodes) {
@@ -111,11 +112,9 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       });
     }
 
-    const counters: CounterHandle[] = [];
     for (const c of config.counters) {
-      const h = await startCounter(c, { site: config.site, simulate: config.simulate, log: log.child({ counter: c.id }), emit: (count) => local.traffic(count) });
-      counters.push(h);
-      cleanups.push(() => h.close());
+      const counter = keepCounter(c, { site: config.site, simulate: config.simulate, log: log.child({ counter: c.id }), emit: (count) => local.traffic(count) });
+      cleanups.push(() => counter.close());
     }
 
     const http: HttpHandle = await startHttp(config.http.host, config.http.port, {

@@ -34,14 +34,20 @@ export async function startCounter(config: CounterConfig, deps: CounterDeps): Pr
   let sim: FirmataBoardSimulator | undefined;
   let board: FirmataBoard;
   let where = config.port;
-  if (deps.simulate) {
-    line = await simulatedSerial(FIRMATA_BAUD);
-    sim = new FirmataBoardSimulator(line.device).start();
-    sim.startTraffic({ pins: options.detectors.map((d) => d.pin) });
-    where = line.where;
-    board = await openFirmataBoard({ port: line.host }, { timeoutMs: 10_000, reportVersionTimeoutMs: 200, onError });
-  } else {
-    board = await openFirmataBoard({ path: config.port }, { timeoutMs: 10_000, onError });
+  try {
+    if (deps.simulate) {
+      line = await simulatedSerial(FIRMATA_BAUD);
+      sim = new FirmataBoardSimulator(line.device).start();
+      sim.startTraffic({ pins: options.detectors.map((d) => d.pin) });
+      where = line.where;
+      board = await openFirmataBoard({ port: line.host }, { timeoutMs: 10_000, reportVersionTimeoutMs: 200, onError });
+    } else {
+      board = await openFirmataBoard({ path: config.port }, { timeoutMs: 10_000, onError });
+    }
+  } catch (e) {
+    sim?.stop();
+    await line?.close();
+    throw e;
   }
   const counter = new VehicleCounter(board.board, options, { onError });
   counter.start((count) => deps.emit(count));
@@ -52,6 +58,37 @@ export async function startCounter(config: CounterConfig, deps: CounterDeps): Pr
       sim?.stop();
       await board.close();
       await line?.close();
+    },
+  };
+}
+
+/**
+ * Keeps a counter running: a board that is unplugged or not answering at start-up is retried with backoff (up to
+ * every 5 minutes), like a sensor part, instead of stopping the station; close() ends the attempts.
+ */
+export function keepCounter(config: CounterConfig, deps: CounterDeps): { close(): Promise<void> } {
+  let handle: CounterHandle | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const attempt = async (n: number): Promise<void> => {
+    try {
+      const h = await startCounter(config, deps);
+      if (closed) return void (await h.close());
+      handle = h;
+    } catch (e) {
+      if (closed) return;
+      const retryS = Math.min(300, 5 * 2 ** n);
+      deps.log.error({ err: (e as Error).message, retry_in_s: retryS }, `traffic counter "${config.id}" did not start; retrying`);
+      timer = setTimeout(() => void attempt(n + 1), retryS * 1000);
+    }
+  };
+  const first = attempt(0);
+  return {
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await first;
+      await handle?.close();
     },
   };
 }

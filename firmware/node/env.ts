@@ -35,11 +35,18 @@ export function stationEnv(simulate: boolean, log: Logger): StationEnv {
       if (!b) {
         b = simulate ? Promise.resolve(new FakeI2cBus()) : openLinuxI2cBus(bus);
         i2cBuses.set(bus, b);
+        // A bus that failed to open (i2c-dev not loaded yet, permissions) is tried again on the next open.
+        b.catch(() => i2cBuses.delete(bus));
       }
       return b;
     },
     async close() {
+      const open = [...i2cBuses.values()];
       i2cBuses.clear();
+      for (const b of open) {
+        const bus = (await b.catch(() => undefined)) as (I2cBus & { close?: () => Promise<void> }) | undefined;
+        await bus?.close?.().catch(() => undefined);
+      }
     },
   };
 }

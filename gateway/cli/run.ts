@@ -13,6 +13,16 @@ export function demoStationFile(): string {
 
 export async function runStation(config: StationConfig, opts: { json: boolean; label: string }): Promise<void> {
   const log = createLogger();
+  // Listen for Ctrl-C before anything starts: a signal during start-up must still close ports and socat.
+  const stopRequested = new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
   const station = await startStation(config, log);
   const summary = {
     station: opts.label,
@@ -33,14 +43,6 @@ export async function runStation(config: StationConfig, opts: { json: boolean; l
     console.log(`  InfluxDB  ${summary.influxdb ?? 'not configured (set AIRLANE_INFLUX_URL)'}`);
     console.log('Press Ctrl-C to stop.');
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopRequested;
   await station.stop();
 }

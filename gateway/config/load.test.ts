@@ -70,7 +70,7 @@ describe('station config', () => {
     const list = problems(minimal.replace('site: rue', 'site: "a/b"'), { AIRLANE_HTTP_PORT: 'eighty' });
     expect(list).toHaveLength(2);
     expect(list[0]).toMatch(/site: must not contain "\+", "#", "\/" or control characters/);
-    expect(list[1]).toMatch(/^http\.port: .*set it to a number/);
+    expect(list[1]).toMatch(/^http\.port \(set by AIRLANE_HTTP_PORT\): .*set it to a number — fix the environment variable$/);
   });
 
   it('says where YAML syntax breaks', () => {

@@ -18,6 +18,14 @@ export class ConfigError extends Error {
 
 export const stationSchema = buildStationSchema(partModules);
 
+/** Which key each AIRLANE_* variable sets, so a bad value is reported against the variable, not the file. */
+const ENV_KEYS: Record<string, string> = {
+  AIRLANE_INFLUX_URL: 'influxdb.url',
+  AIRLANE_MQTT_URL: 'mqtt.url',
+  AIRLANE_HTTP_PORT: 'http.port',
+  AIRLANE_DATA_DIR: 'data_dir',
+};
+
 /** Environment overrides (README "Configuration"): applied before validation so they are checked too. */
 export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
   const out = { ...raw };
@@ -61,6 +69,8 @@ export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv 
     file,
     result.error.issues.map((issue) => {
       const path = issue.path.map(String);
+      const envVar = Object.keys(ENV_KEYS).find((v) => env[v] && path.join('.').startsWith(ENV_KEYS[v]!));
+      if (envVar) return `${path.join('.')} (set by ${envVar}): ${advice(issue)} — fix the environment variable`;
       // An unknown key is best shown on its own line.
       const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
       const node = doc.getIn(at as (string | number)[], true) as { range?: [number, number, number] } | undefined;

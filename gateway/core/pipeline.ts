@@ -45,7 +45,7 @@ export class Pipeline implements Sink {
   private aggTimer: NodeJS.Timeout | undefined;
   private readonly durableWaiters: (() => void)[] = [];
   private readonly drains: Drain[] = [];
-  private running = false;
+  private closed = false;
   private readonly now: () => number;
 
   constructor(private readonly opts: PipelineOptions) {
@@ -57,7 +57,6 @@ export class Pipeline implements Sink {
   }
 
   async start(): Promise<void> {
-    this.running = true;
     for (const slot of this.opts.outputs) {
       try {
         await slot.output.start();
@@ -74,14 +73,18 @@ export class Pipeline implements Sink {
     for (const input of this.opts.inputs ?? []) await input.start(this);
   }
 
+  /** Safe after a failed or partial start(): stops what runs, commits what is pending, closes the outbox. */
   async stop(): Promise<void> {
+    if (this.closed) return;
     for (const input of this.opts.inputs ?? []) await input.stop().catch((e: unknown) => this.log.warn({ err: e }, 'input stop failed'));
     clearInterval(this.aggTimer);
     this.commit();
-    this.running = false;
     await Promise.all(this.drains.map((d) => d.stop()));
     for (const slot of this.opts.outputs) await slot.output.stop().catch(() => undefined);
+    clearTimeout(this.commitTimer);
+    this.closed = true;
     this.outbox.close();
+    if (this.pending.length) this.log.error({ lost: this.pending.length }, 'stopped with metrics the outbox could not store (disk full?)');
   }
 
   push(metric: Metric): void {
@@ -127,6 +130,7 @@ export class Pipeline implements Sink {
   }
 
   private commit(): void {
+    if (this.closed) return;
     clearTimeout(this.commitTimer);
     this.commitTimer = undefined;
     const batch = this.pending;
@@ -140,6 +144,7 @@ export class Pipeline implements Sink {
       this.stats.bump(this.stats.errors, 'outbox');
       this.log.error({ err: e }, `cannot write the outbox ${this.opts.outboxFile}: check free disk space and permissions`);
       this.commitTimer = setTimeout(() => this.commit(), 1000);
+      this.commitTimer.unref();
       return;
     }
     for (const slot of this.opts.outputs) {
@@ -198,47 +203,29 @@ class Drain {
   }
 
   private async run(): Promise<void> {
-    const { output, batchSize, flushIntervalMs } = this.slot;
+    const { output, flushIntervalMs } = this.slot;
     let backoff = 0;
-    // One last pass after stop() so a graceful shutdown leaves nothing behind that could be sent.
+    // One last pass after stop() so a graceful shutdown sends what it can; the rest stays in the outbox.
     for (let last = false; ; ) {
-      const batch = this.outbox.read(output.name, batchSize, output.localOnly);
-      if (batch.lastId > this.outbox.acked(output.name) && !batch.metrics.length) {
-        // Every row in the window was skipped (remote data for a local-only output): nothing to send.
-        this.outbox.ack(output.name, batch.lastId);
+      let next: 'more' | 'idle';
+      try {
+        next = await this.step();
+        backoff = 0;
+      } catch (e) {
+        const err = e as ClassifiedError;
+        this.stats.bump(this.stats.errors, output.name);
+        this.stats.lastError.set(output.name, err.message);
+        backoff = Math.min(60_000, backoff ? backoff * 2 : 500);
+        const wait = backoff / 2 + Math.random() * (backoff / 2);
+        this.log.error(
+          { output: output.name, kind: err.kind ?? 'retry', err: err.message, retry_in_ms: Math.round(wait) },
+          'output write failed; data kept in the outbox, will retry',
+        );
+        if (this.stopping) return;
+        await this.sleep(wait);
         continue;
       }
-      if (batch.metrics.length) {
-        try {
-          await output.write(batch.metrics);
-          this.outbox.ack(output.name, batch.lastId);
-          this.stats.bump(this.stats.written, output.name, batch.metrics.length);
-          backoff = 0;
-          if (this.outbox.depth(output.name) >= batchSize && !this.stopping) continue;
-        } catch (e) {
-          const err = e as ClassifiedError;
-          if (err.kind === 'partial') {
-            // The server stored the valid points; resending would only repeat the refusal.
-            this.outbox.ack(output.name, batch.lastId);
-            const dropped = err.info?.dropped ?? 0;
-            this.stats.bump(this.stats.written, output.name, batch.metrics.length - dropped);
-            this.stats.bump(this.stats.dropped, output.name, dropped);
-            this.log.error({ output: output.name, reason: err.message }, 'points refused by the output and dropped');
-            continue;
-          }
-          this.stats.bump(this.stats.errors, output.name);
-          this.stats.lastError.set(output.name, err.message);
-          backoff = Math.min(60_000, backoff ? backoff * 2 : 500);
-          const wait = backoff / 2 + Math.random() * (backoff / 2);
-          this.log.error(
-            { output: output.name, kind: err.kind ?? 'retry', err: err.message, retry_in_ms: Math.round(wait), queued: this.outbox.depth(output.name) },
-            'output write failed; data kept in the outbox, will retry',
-          );
-          if (this.stopping) return;
-          await this.sleep(wait);
-          continue;
-        }
-      }
+      if (next === 'more' && !this.stopping) continue;
       if (last) return;
       if (this.stopping) {
         last = true;
@@ -246,5 +233,29 @@ class Drain {
       }
       await this.sleep(flushIntervalMs);
     }
+  }
+
+  /** Sends the next batch and confirms it; 'more' when a full batch is already waiting. Throws to back off. */
+  private async step(): Promise<'more' | 'idle'> {
+    const { output, batchSize } = this.slot;
+    const batch = this.outbox.read(output.name, batchSize, output.localOnly);
+    if (batch.lastId === this.outbox.acked(output.name)) return 'idle';
+    // An empty batch over a non-empty window: every row was remote data a local-only output skips.
+    if (batch.metrics.length) {
+      try {
+        await output.write(batch.metrics);
+        this.stats.bump(this.stats.written, output.name, batch.metrics.length);
+      } catch (e) {
+        const err = e as ClassifiedError;
+        if (err.kind !== 'partial') throw e;
+        // The server stored the valid points; resending would only repeat the refusal.
+        const dropped = err.info?.dropped ?? 0;
+        this.stats.bump(this.stats.written, output.name, batch.metrics.length - dropped);
+        this.stats.bump(this.stats.dropped, output.name, dropped);
+        this.log.error({ output: output.name, reason: err.message, dropped }, 'points refused by the output and dropped');
+      }
+    }
+    this.outbox.ack(output.name, batch.lastId);
+    return this.outbox.depth(output.name) >= batchSize ? 'more' : 'idle';
   }
 }

@@ -20,7 +20,7 @@ export class Outbox {
   private readonly db: Database.Database;
   private readonly insertOne: Database.Statement;
   private readonly insertChunk: Database.Statement;
-  private readonly appendMany: (metrics: readonly Metric[]) => void;
+  private readonly appendMany: (metrics: readonly Metric[]) => number;
   private readonly cursors = new Map<string, number>();
   /** Id of the newest row: ids are contiguous (AUTOINCREMENT, trimmed only from the head), so depth = lastId − cursor. */
   private lastId = 0;
@@ -48,12 +48,16 @@ export class Outbox {
       trim: this.db.prepare('DELETE FROM log WHERE id <= ?'),
     };
     const params = (m: Metric) => [m.time, m.meta?.remote ? 1 : 0, JSON.stringify(m)];
-    this.appendMany = this.db.transaction((metrics: readonly Metric[]) => {
+    // Returns the id of the last row; lastId moves only once the transaction has committed (a rollback gives
+    // the ids back to SQLite, and a cursor must never pass ids that will be reused).
+    this.appendMany = this.db.transaction((metrics: readonly Metric[]): number => {
+      let id = this.lastId;
       let i = 0;
       for (; i + CHUNK <= metrics.length; i += CHUNK) {
-        this.lastId = Number(this.insertChunk.run(metrics.slice(i, i + CHUNK).flatMap(params)).lastInsertRowid);
+        id = Number(this.insertChunk.run(metrics.slice(i, i + CHUNK).flatMap(params)).lastInsertRowid);
       }
-      for (; i < metrics.length; i++) this.lastId = Number(this.insertOne.run(params(metrics[i]!)).lastInsertRowid);
+      for (; i < metrics.length; i++) id = Number(this.insertOne.run(params(metrics[i]!)).lastInsertRowid);
+      return id;
     });
     // A new output starts at the current end of the log: it is not handed what was queued before it existed.
     // The sequence survives trimming the log empty; MAX(id) would not.
@@ -80,7 +84,7 @@ export class Outbox {
   }
 
   append(metrics: readonly Metric[]): void {
-    if (metrics.length) this.appendMany(metrics);
+    if (metrics.length) this.lastId = this.appendMany(metrics);
   }
 
   /**

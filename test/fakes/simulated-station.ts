@@ -7,7 +7,8 @@ export function fastSimulatedNode(id = 'pole-1', everyS = 0.5, pmsIntervalMs = 3
   return {
     id,
     parts: [
-      { part: 'pms5003', bus: { type: 'uart', path: '/dev/ttyAMA0' }, options: { sim_interval_ms: pmsIntervalMs } },
+      // warmup_s 0: the simulated sensor counts as long awake, so its PM takes part in the windows at once.
+      { part: 'pms5003', bus: { type: 'uart', path: '/dev/ttyAMA0' }, options: { sim_interval_ms: pmsIntervalMs, warmup_s: 0 } },
       { part: 'bme280', bus: { type: 'i2c', bus: 1 }, every_s: everyS },
       { part: 'no2-b43f', bus: { type: 'i2c', bus: 1 }, every_s: everyS, options: sheet202440338 },
     ],

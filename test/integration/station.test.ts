@@ -102,7 +102,8 @@ describe('a simulated station end to end', () => {
 
   it('joins air and traffic per window into air_traffic', async () => {
     const [row] = await until('air_traffic points', async () => {
-      const r = await db.rows(`SELECT * FROM air_traffic WHERE "window" = '2s' AND vehicles >= 0 LIMIT 1`);
+      // The first window after start is partial (the counter skips its first, partial interval): take a whole one.
+      const r = await db.rows(`SELECT * FROM air_traffic WHERE "window" = '2s' AND traffic_coverage_pct = 100 LIMIT 1`);
       return r.length ? r : undefined;
     });
     expect(row).toMatchObject({ site: SITE, window: '2s' });
@@ -110,7 +111,7 @@ describe('a simulated station end to end', () => {
     expect(row!.air_samples as number).toBeGreaterThan(0);
     expect(row!.pm25_ugm3).toEqual(expect.any(Number));
     expect(row!.no2_ppb).toEqual(expect.any(Number));
-    expect(row!.traffic_coverage_pct).toBe(100);
+    expect(Number.isInteger(row!.vehicles)).toBe(true);
   });
 
   it('takes in a remote node\'s reading from the broker, at its own timestamp', async () => {
@@ -125,7 +126,7 @@ describe('a simulated station end to end', () => {
     });
     expect(row).toEqual({ time: Date.parse(reading.time), pm25_ugm3: 42.5, node: 'pole-9', part: 'pms5003' });
     await until('the broken payload to be counted', async () => (station.pipeline.stats.rejected.size ? true : undefined));
-    expect([...station.pipeline.stats.rejected.keys()]).toEqual([`mqtt airlane/v1/${SITE}/pole-9/reading`]);
+    expect(Object.fromEntries(station.pipeline.stats.rejected)).toEqual({ mqtt: 1 });
   });
 
   it('publishes its own readings on the broker in the Reading contract', async () => {

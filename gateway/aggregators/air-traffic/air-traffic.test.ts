@@ -17,8 +17,10 @@ function collect(): Sink & { out: Metric[] } {
 }
 
 describe('air_traffic window', () => {
+  const at = (ms: number) => () => ms;
+
   it('joins window means of air with traffic sums, stamped with the window start', () => {
-    const w = new AirTrafficWindow(airTrafficOptions.parse({ window_s: 60, grace_s: 10 }));
+    const w = new AirTrafficWindow(airTrafficOptions.parse({ window_s: 60, grace_s: 10 }), at(T0));
     w.add(air(5, 10, 20));
     w.add(air(35, 20, 40));
     w.add(count(0, 17, 2, '1'));
@@ -38,7 +40,7 @@ describe('air_traffic window', () => {
   });
 
   it('counts data for a closed window as late instead of overwriting the window', () => {
-    const w = new AirTrafficWindow(airTrafficOptions.parse({}));
+    const w = new AirTrafficWindow(airTrafficOptions.parse({}), at(T0));
     const sink = collect();
     w.add(air(1, 10, 10));
     w.push(T0 + 80_000, sink);
@@ -49,12 +51,32 @@ describe('air_traffic window', () => {
   });
 
   it('reports partial traffic coverage and skips counts longer than the window', () => {
-    const w = new AirTrafficWindow(airTrafficOptions.parse({ window_s: 60 }));
+    const w = new AirTrafficWindow(airTrafficOptions.parse({ window_s: 60 }), at(T0));
     w.add(count(0, 4, 0, '1', 30));
     w.add(count(0, 100, 0, '2', 900));
     const sink = collect();
     w.push(T0 + 120_000, sink);
     expect(sink.out[0]?.fields).toEqual({ air_samples: 0, vehicles: 4, heavy_vehicles: 0, traffic_coverage_pct: 50 });
+  });
+
+  it('treats a backlog older than its start as late: a restart never rewrites a window already written', () => {
+    const w = new AirTrafficWindow(airTrafficOptions.parse({ window_s: 60, grace_s: 10 }), at(T0 + 600_000));
+    w.add(air(5, 10, 20));
+    const sink = collect();
+    w.push(T0 + 700_000, sink);
+    expect(sink.out).toEqual([]);
+    expect(w.late).toBe(1);
+  });
+
+  it('keeps warm-up readings out of the means and refuses future timestamps', () => {
+    const w = new AirTrafficWindow(airTrafficOptions.parse({ window_s: 60 }), at(T0));
+    w.add({ ...air(5, 500, 500), meta: { flags: ['warmup'] } });
+    w.add(air(6, 10, 20));
+    w.add(air(3600, 99, 99));
+    const sink = collect();
+    w.push(T0 + 120_000, sink);
+    expect(sink.out.map((m) => m.fields)).toEqual([{ air_samples: 1, pm25_ugm3: 10, no2_ppb: 20 }]);
+    expect(w.future).toBe(1);
   });
 
   it('names windows as DESIGN.md does', () => {

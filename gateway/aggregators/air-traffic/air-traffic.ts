@@ -1,7 +1,10 @@
 // Joins air and traffic per site in fixed windows aligned to the clock (air_traffic in DESIGN.md §3): the mean
 // of every air quantity over the window, the sum of traffic counts whose interval lies inside it, and how
-// complete each side is. Windows close `grace_s` after their end; data for a closed window is counted as late
-// and left to the raw measurements, so a window is written once and never overwritten by a partial one.
+// complete each side is. Windows close `grace_s` after their end; data for a closed window — including a
+// backlog replayed after a restart, whose windows the previous run already wrote — is counted as late and left
+// to the raw measurements, so a window is written once and never overwritten by a partial one. Readings flagged
+// `warmup` are stored raw but kept out of the means (air-quality.md §7: mark, do not drop), and data stamped in
+// the future (a free-running remote clock) is refused so it cannot hold windows open in memory.
 import type { Aggregator, Sink } from '../../core/plugin.js';
 import type { Metric } from '../../core/metric.js';
 import type { AirTrafficOptions } from './options.js';
@@ -31,22 +34,35 @@ export class AirTrafficWindow implements Aggregator {
   private readonly graceMs: number;
   private readonly windows = new Map<string, Window>();
   /** Windows starting before this are closed. */
-  private watermark = -Infinity;
+  private watermark: number;
   late = 0;
+  future = 0;
 
-  constructor(private readonly options: AirTrafficOptions) {
+  constructor(
+    private readonly options: AirTrafficOptions,
+    private readonly now: () => number = Date.now,
+  ) {
     this.windowMs = options.window_s * 1000;
     this.graceMs = options.grace_s * 1000;
     this.name = `air_traffic_${windowTag(options.window_s)}`;
+    this.watermark = this.closeBefore(now());
+  }
+
+  private closeBefore(now: number): number {
+    return Math.floor((now - this.graceMs) / this.windowMs) * this.windowMs;
   }
 
   add(m: Metric): void {
     if (m.measurement !== 'air' && m.measurement !== 'traffic') return;
     const site = m.tags.site;
-    if (!site) return;
+    if (!site || m.meta?.flags?.includes('warmup')) return;
     const start = Math.floor(m.time / this.windowMs) * this.windowMs;
     if (start < this.watermark) {
       this.late++;
+      return;
+    }
+    if (m.time > this.now() + this.windowMs) {
+      this.future++;
       return;
     }
     if (m.measurement === 'traffic') {
@@ -82,7 +98,7 @@ export class AirTrafficWindow implements Aggregator {
   }
 
   push(now: number, sink: Sink): void {
-    const closeBefore = Math.floor((now - this.graceMs) / this.windowMs) * this.windowMs;
+    const closeBefore = this.closeBefore(now);
     if (closeBefore <= this.watermark) return;
     this.watermark = closeBefore;
     for (const [key, w] of this.windows) {

@@ -21,8 +21,10 @@ export type ParsedMessage = { ok: true; metric: Metric } | { ok: false; where: s
 /** Parses one message; pure, so it can be tested and fuzzed without a broker. */
 export function parseMessage(topic: string, payload: Buffer, maxBytes = 65_536): ParsedMessage {
   const parts = topic.split('/');
-  const where = `mqtt ${topic.slice(0, 200)}`;
-  const bad = (reason: string): ParsedMessage => ({ ok: false, where, reason });
+  // Counted under one key per input (a publisher inventing node ids must not grow the stats); the topic goes
+  // into the logged reason.
+  const where = 'mqtt';
+  const bad = (reason: string): ParsedMessage => ({ ok: false, where, reason: `${reason} (topic ${topic.slice(0, 200)})` });
   if (parts.length !== 5 || parts[0] !== 'airlane' || parts[1] !== 'v1') return bad('topic is not airlane/v1/<site>/<node>/reading or airlane/v1/<site>/traffic/<detector>');
   if (payload.length > maxBytes) return bad(`payload of ${payload.length} bytes exceeds ${maxBytes}`);
   let data: unknown;
@@ -49,6 +51,8 @@ export class MqttInput implements Input {
   readonly name = 'mqtt';
   private client: MqttClient | undefined;
   private holding = false;
+  /** The last commit failed: take nothing more until the outbox accepts writes again. */
+  private outboxDown = false;
 
   constructor(
     private readonly options: MqttInputOptions,
@@ -65,6 +69,14 @@ export class MqttInput implements Input {
     });
     this.client = client;
     client.handleMessage = (packet, done) => {
+      if (this.outboxDown) {
+        if (!sink.flush()) {
+          // Still failing: leave the message unacknowledged with the broker, which delivers it again later.
+          client.stream.destroy();
+          return;
+        }
+        this.outboxDown = false;
+      }
       const topic = packet.topic;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const parsed = parseMessage(topic, payload, this.options.max_payload_bytes);
@@ -97,7 +109,8 @@ export class MqttInput implements Input {
   }
 
   async stop(): Promise<void> {
-    await this.client?.endAsync();
+    // Forced: nothing of ours is in flight (acks are sent with the commit), and a dead broker must not hold us.
+    await this.client?.endAsync(true);
   }
 
   /**
@@ -119,6 +132,7 @@ export class MqttInput implements Input {
         return;
       }
       // The outbox could not be written: drop the connection unacknowledged so the broker redelivers later.
+      this.outboxDown = true;
       log.error({ url: redact(this.options.url) }, 'outbox not writable; disconnecting without acknowledging so the broker keeps the messages');
       stream.destroy();
     });

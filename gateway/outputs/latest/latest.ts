@@ -15,6 +15,9 @@ export interface SiteLatest<T = number> {
   windows: Record<string, Record<string, LatestValue<T>>>;
 }
 
+/** A prototype-free map object: names from the network ("__proto__" included) are only ever plain keys. */
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+
 export class LatestStore implements Output {
   readonly name = 'latest';
   private readonly sites = new Map<string, SiteLatest>();
@@ -30,16 +33,16 @@ export class LatestStore implements Output {
     const siteName = m.tags.site;
     if (!siteName) return;
     let site = this.sites.get(siteName);
-    if (!site) this.sites.set(siteName, (site = { nodes: {}, detectors: {}, windows: {} }));
+    if (!site) this.sites.set(siteName, (site = { nodes: dict(), detectors: dict(), windows: dict() }));
     let target: Record<string, LatestValue>;
-    if (m.measurement === 'air') target = ((site.nodes[m.tags.node ?? '?'] ??= {})[m.tags.part ?? '?'] ??= {});
-    else if (m.measurement === 'traffic') target = ((site.detectors[m.tags.detector ?? '?'] ??= {})[m.tags.lane ?? 'all'] ??= {});
-    else if (m.measurement === 'air_traffic') target = site.windows[m.tags.window ?? '?'] ??= {};
+    if (m.measurement === 'air') target = ((site.nodes[m.tags.node ?? '?'] ??= dict())[m.tags.part ?? '?'] ??= dict());
+    else if (m.measurement === 'traffic') target = ((site.detectors[m.tags.detector ?? '?'] ??= dict())[m.tags.lane ?? 'all'] ??= dict());
+    else if (m.measurement === 'air_traffic') target = site.windows[m.tags.window ?? '?'] ??= dict();
     else return;
-    for (const k in m.fields) {
+    for (const [k, value] of Object.entries(m.fields)) {
       const prev = target[k];
       // Replayed or late data never hides a newer value.
-      if (!prev || prev.time <= m.time) target[k] = { value: m.fields[k]!, time: m.time };
+      if (!prev || prev.time <= m.time) target[k] = { value, time: m.time };
     }
   }
 

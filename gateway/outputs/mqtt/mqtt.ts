@@ -8,6 +8,8 @@ import { metricToReading, metricToTraffic, type Metric } from '../../core/metric
 import type { MqttOutputOptions } from './options.js';
 import { redactUrl as redact } from '../../core/redact.js';
 
+const WRITE_TIMEOUT_MS = 10_000;
+
 export function topicFor(m: Metric): string | undefined {
   if (m.meta?.remote) return undefined;
   if (m.measurement === 'air') return `airlane/v1/${m.tags.site}/${m.tags.node}/reading`;
@@ -51,14 +53,30 @@ export class MqttOutput implements Output {
       const body = m.measurement === 'air' ? metricToReading(m) : metricToTraffic(m);
       sends.push(client.publishAsync(topic, JSON.stringify(body), { qos: 1 }));
     }
-    await Promise.all(sends);
+    // A broker that stops acknowledging must not hold the batch (and a shutdown) forever: give up and retry.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(Object.assign(new Error(`MQTT broker ${redact(this.options.url)} did not acknowledge ${sends.length} messages within ${WRITE_TIMEOUT_MS} ms`), { kind: 'retry' as const })),
+        WRITE_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([Promise.all(sends), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    // A clean DISCONNECT suppresses the Will, so say offline ourselves (influxdb-mqtt.md §6).
-    if (client.connected) await client.publishAsync(this.statusTopic, 'offline', { qos: 1, retain: true }).catch(() => undefined);
-    await client.endAsync();
+    // A clean DISCONNECT suppresses the Will, so say offline ourselves (influxdb-mqtt.md §6) — briefly: a broker
+    // that does not answer must not hold the shutdown. Unacknowledged data stays in the outbox for next time.
+    if (client.connected) {
+      const offline = client.publishAsync(this.statusTopic, 'offline', { qos: 1, retain: true }).catch(() => undefined);
+      await Promise.race([offline, new Promise((r) => setTimeout(r, 2000).unref())]);
+    }
+    await client.endAsync(true);
   }
 }
