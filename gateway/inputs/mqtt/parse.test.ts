@@ -27,6 +27,8 @@ describe('MQTT payload parsing', () => {
     ['an extra key', 'airlane/v1/rue/n1/reading', buf({ ...reading, __proto__x: 1 }), /Unrecognized key/],
     ['a time without milliseconds', 'airlane/v1/rue/n1/reading', buf({ ...reading, time: '2026-11-25T08:00:01Z' }), /time/],
     ['a foreign topic', 'sensors/rue/n1', buf(reading), /topic is not/],
+    ['a "__proto__" part (would reach Object.prototype)', 'airlane/v1/rue/n1/reading', buf({ ...reading, part: '__proto__' }), /part: must not be "__proto__"/],
+    ['a "constructor" quantity', 'airlane/v1/rue/n1/reading', buf({ ...reading, values: { constructor: 1 } }), /values\.constructor/],
     ['a negative vehicle count', 'airlane/v1/rue/traffic/d', buf({ v: 1, site: 'rue', detector: 'd', time: '2026-11-25T08:00:00.000Z', interval_s: 60, values: { vehicles: -1 } }), /values\.vehicles/],
   ])('refuses %s with the reason', (_name, topic, payload, reason) => {
     const r = parseMessage(topic, payload);
