@@ -64,8 +64,11 @@ export async function simulatedSerial(baudRate: number, preferPty = socatAvailab
     device,
     where: 'simulated in-process serial line',
     async close() {
-      host.destroy();
-      device.destroy();
+      // Duplex.from() reports destroy() as an AbortError on the stream: a closed line is not an error here.
+      for (const end of [host, device]) {
+        end.on('error', () => undefined);
+        end.destroy();
+      }
     },
   };
 }
