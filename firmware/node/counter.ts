@@ -29,7 +29,11 @@ export interface CounterHandle {
 
 export async function startCounter(config: CounterConfig, deps: CounterDeps): Promise<CounterHandle> {
   const options = parseVehicleCounterOptions({ ...config.counter, site: deps.site }, `counters "${config.id}"`);
-  const onError = (e: Error) => deps.log.warn(e.message);
+  let closing = false;
+  // Errors from a line we are closing ourselves are the close, not a fault.
+  const onError = (e: Error) => {
+    if (!closing) deps.log.warn(e.message);
+  };
   let line: SimulatedSerial | undefined;
   let sim: FirmataBoardSimulator | undefined;
   let board: FirmataBoard;
@@ -54,6 +58,7 @@ export async function startCounter(config: CounterConfig, deps: CounterDeps): Pr
   return {
     where,
     async close() {
+      closing = true;
       counter.stop();
       sim?.stop();
       await board.close();
