@@ -16,7 +16,7 @@ import { InfluxDbOutput } from './outputs/influxdb/index.js';
 import { AirTrafficWindow } from './aggregators/air-traffic/air-traffic.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
-import { NodeRuntime } from '../firmware/node/runtime.js';
+import { NodeRuntime, type PartStatus } from '../firmware/node/runtime.js';
 import { partModules } from '../firmware/drivers/index.js';
 import { stationEnv } from '../firmware/node/env.js';
 import { keepCounter } from '../firmware/node/counter.js';
@@ -55,12 +55,9 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
         flushIntervalMs: config.influxdb.flush_interval_ms,
       });
     }
-    outputs.push({
-      output: new MqttOutput({ ...mqttConf, url: mqttUrl, gateway: config.gateway, client_id: `${mqttConf.client_id}-${config.site}-${config.gateway}` }, config.site, log.child({ output: 'mqtt' })),
-      durable: true,
-      batchSize: mqttConf.batch_size,
-      flushIntervalMs: mqttConf.flush_interval_ms,
-    });
+    const mqttOut = new MqttOutput({ ...mqttConf, url: mqttUrl, gateway: config.gateway, client_id: `${mqttConf.client_id}-${config.site}-${config.gateway}` }, config.site, log.child({ output: 'mqtt' }));
+    outputs.push({ output: mqttOut, durable: true, batchSize: mqttConf.batch_size, flushIntervalMs: mqttConf.flush_interval_ms });
+    const nodeStatus = new Map<string, Record<string, PartStatus>>();
 
     const localNodes = new Set(config.nodes.map((n) => n.id));
     const localDetectors = new Set(config.counters.flatMap((c) => c.counter.detectors.map((d) => d.detector)));
@@ -99,16 +96,28 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
             bus: p.bus,
             where: p.bus.type === 'uart' ? p.bus.path : `i2c-${p.bus.bus}`,
             every_s: p.every_s,
+            average_s: p.average_s,
+            duty_cycle: p.duty_cycle,
             options: p.options,
           })),
         },
-        { log, modules: new Map(partModules.map((m) => [m.definition.id, m])), env, emit: (r) => local.reading(r) },
+        {
+          log,
+          modules: new Map(partModules.map((m) => [m.definition.id, m])),
+          env,
+          emit: (r) => local.reading(r),
+          onStatus: (parts) => {
+            nodeStatus.set(node.id, parts);
+            mqttOut.publishRetained(`airlane/v1/${config.site}/${node.id}/status`, JSON.stringify({ state: 'online', parts }));
+          },
+        },
       );
       await rt.start();
       runtimes.push(rt);
       cleanups.push(async () => {
         await rt.stop();
         await env.close();
+        mqttOut.publishRetained(`airlane/v1/${config.site}/${node.id}/status`, JSON.stringify({ state: 'offline', parts: rt.statuses() }));
       });
     }
 
@@ -121,6 +130,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       latest,
       stats: pipeline.stats,
       depth: () => Object.fromEntries(outputs.filter((o) => o.durable).map((o) => [o.output.name, pipeline.depth(o.output.name)])),
+      status: () => ({ site: config.site, nodes: Object.fromEntries(nodeStatus) }),
     });
     cleanups.push(() => http.close());
 

@@ -68,8 +68,16 @@ export interface PartSample {
 export interface PartHandle {
   /** Polled parts (I2C): take one sample now. */
   read?(): Promise<PartSample>;
-  /** Streaming parts (UART in active mode): deliver each sample as it arrives, and each refused frame. */
-  stream?(onSample: (s: PartSample) => void, onError: (reason: string) => void): void;
+  /**
+   * Streaming parts (UART in active mode): deliver each sample as it arrives and each refused frame; `onLost`
+   * when the link itself is gone (cable unplugged, port closed) — the runtime then closes and reopens the part.
+   */
+  stream?(onSample: (s: PartSample) => void, onError: (reason: string) => void, onLost: (reason: string) => void): void;
+  /** Parts that can rest their laser or fan between samples (duty cycling). */
+  sleep?(): Promise<void>;
+  wake?(): Promise<void>;
+  /** Seconds after wake during which samples are flagged `warmup` (defaults to the definition's warmupS). */
+  warmupS?: number;
   close(): Promise<void>;
 }
 

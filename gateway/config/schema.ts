@@ -24,6 +24,8 @@ export interface PartEntry {
   part: string;
   bus: BusEntry;
   every_s: number;
+  average_s: number;
+  duty_cycle: boolean;
   options: unknown;
 }
 
@@ -36,8 +38,15 @@ function partEntry(modules: readonly PartModule<any>[]): z.ZodType<PartEntry> {
         .object({
           part: z.literal(m.definition.id),
           bus: busSchema,
-          /** Seconds between samples for polled parts; streaming parts report at their own pace. */
+          /**
+           * Seconds between samples. Polled parts are read this often; streaming parts report every frame unless
+           * `average_s` is set, then one averaged reading per `every_s`.
+           */
           every_s: z.number().positive().max(3600).default(10),
+          /** Streaming parts: average the frames of this many seconds before each sample (min and max trimmed). */
+          average_s: z.number().min(0).max(3600).default(0),
+          /** Sleep the part (laser, fan) between samples when it can and `every_s` leaves time for its warm-up. */
+          duty_cycle: z.boolean().default(true),
           options: (m.options as z.ZodType).prefault({}),
         })
         .strict(),

@@ -10,6 +10,8 @@ export interface HttpDeps {
   latest: LatestStore;
   stats: Stats;
   depth: () => Record<string, number>;
+  /** Per-node, per-part status (state, last reading, last error, gaps). */
+  status: () => unknown;
 }
 
 export interface HttpHandle {
@@ -28,6 +30,7 @@ export async function startHttp(host: string, port: number, deps: HttpDeps): Pro
     if (req.method !== 'GET' && req.method !== 'HEAD') return json({ error: `method ${req.method} not allowed; this API is read-only` }, 405);
     if (path === '/api/v1/latest') return json({ generated: new Date().toISOString(), sites: deps.latest.snapshot() });
     if (path === '/api/v1/stats') return json({ ...deps.stats.toJSON(), queued: deps.depth() });
+    if (path === '/api/v1/status') return json(deps.status());
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(PAGE);

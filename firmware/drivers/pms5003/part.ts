@@ -24,12 +24,16 @@ export function pmsPart(variant: PmsVariant, definition: PartDefinition): PartMo
       });
       const driver = new Pms5003(link.stream, { variant, warmupS: options.warmup_s, staleAfterMs: options.stale_after_ms });
       return {
-        stream(onSample, onError) {
+        warmupS: options.warmup_s,
+        stream(onSample, onError, onLost) {
           driver.on('reading', (r) => onSample({ values: r.values, flags: r.flags, time: r.time }));
           driver.on('frame_error', (e) => onError(`${e.reason} on ${link.where}`));
           driver.on('stale', () => onError(`no frame from ${variant} on ${link.where} for ${options.stale_after_ms} ms: check power, TX/RX wiring and the SET pin`));
-          driver.on('error', (e) => onError(`serial line ${link.where} failed: ${e.message}`));
+          driver.on('error', (e) => onLost(`serial line ${link.where} failed: ${e.message}`));
+          link.stream.once('close', () => onLost(`serial line ${link.where} closed (cable unplugged?)`));
         },
+        sleep: () => driver.sleep(),
+        wake: () => driver.wake(),
         async close() {
           driver.close();
           await link.close();

@@ -23,6 +23,7 @@ export class MqttOutput implements Output {
   readonly localOnly = true;
   private client: MqttClient | undefined;
   private readonly statusTopic: string;
+  private readonly retained = new Map<string, string>();
 
   constructor(
     private readonly options: MqttOutputOptions,
@@ -39,7 +40,10 @@ export class MqttOutput implements Output {
       will: { topic: this.statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
-    client.on('connect', () => client.publish(this.statusTopic, 'online', { qos: 1, retain: true }));
+    client.on('connect', () => {
+      client.publish(this.statusTopic, 'online', { qos: 1, retain: true });
+      for (const [topic, payload] of this.retained) client.publish(topic, payload, { qos: 1, retain: true });
+    });
     client.on('error', (e) => this.log.error({ url: redact(this.options.url), err: e.message }, 'MQTT output error'));
   }
 
@@ -66,6 +70,15 @@ export class MqttOutput implements Output {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Publishes a retained status (per-node part status). Only the latest matters, so it is not queued in the
+   * outbox: while the broker is away the newest value waits here and goes out on reconnect.
+   */
+  publishRetained(topic: string, payload: string): void {
+    this.retained.set(topic, payload);
+    if (this.client?.connected) this.client.publish(topic, payload, { qos: 1, retain: true });
   }
 
   async stop(): Promise<void> {
