@@ -28,6 +28,8 @@ export interface Station {
   mqttUrl: string;
   httpUrl: string;
   influxUrl?: string;
+  /** Per-node, per-part status, as /api/v1/status serves it. */
+  statusSnapshot(): { site: string; nodes: Record<string, unknown> };
   stop(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     const mqttOut = new MqttOutput({ ...mqttConf, url: mqttUrl, gateway: config.gateway, client_id: `${mqttConf.client_id}-${config.site}-${config.gateway}` }, config.site, log.child({ output: 'mqtt' }));
     outputs.push({ output: mqttOut, durable: true, batchSize: mqttConf.batch_size, flushIntervalMs: mqttConf.flush_interval_ms });
     const nodeStatus = new Map<string, Record<string, PartStatus>>();
+    const statusSnapshot = () => ({ site: config.site, nodes: Object.fromEntries(nodeStatus) as Record<string, unknown> });
 
     const localNodes = new Set(config.nodes.map((n) => n.id));
     const localDetectors = new Set(config.counters.flatMap((c) => c.counter.detectors.map((d) => d.detector)));
@@ -130,7 +133,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       latest,
       stats: pipeline.stats,
       depth: () => Object.fromEntries(outputs.filter((o) => o.durable).map((o) => [o.output.name, pipeline.depth(o.output.name)])),
-      status: () => ({ site: config.site, nodes: Object.fromEntries(nodeStatus) }),
+      status: () => statusSnapshot(),
     });
     cleanups.push(() => http.close());
 
@@ -140,6 +143,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       local,
       mqttUrl,
       httpUrl: http.url,
+      statusSnapshot,
       ...(config.influxdb ? { influxUrl: config.influxdb.url } : {}),
       stop: () => runCleanups(cleanups),
     };

@@ -18,8 +18,13 @@ export function socatAvailable(): boolean {
   return spawnSync('socat', ['-V'], { stdio: 'ignore' }).status === 0;
 }
 
-export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
-  const dir = mkdtempSync(join(tmpdir(), 'airlane-pty-'));
+/**
+ * `dir`: where the two links are made (default: a new temporary directory, removed on close). Given a directory,
+ * the same paths can be made again after close — a cable unplugged and plugged back in.
+ */
+export async function openPtyPair(timeoutMs = 5000, dir?: string): Promise<PtyPair> {
+  const ownDir = dir === undefined;
+  dir ??= mkdtempSync(join(tmpdir(), 'airlane-pty-'));
   const hostPath = join(dir, 'host');
   const devicePath = join(dir, 'device');
   const child: ChildProcess = spawn(
@@ -50,7 +55,7 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
   } catch (e) {
     child.kill('SIGKILL');
     process.off('exit', killOnExit);
-    rmSync(dir, { recursive: true, force: true });
+    if (ownDir) rmSync(dir, { recursive: true, force: true });
     throw e;
   }
   return {
@@ -62,7 +67,7 @@ export async function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }
