@@ -12,7 +12,7 @@ const PPB_MAX = 20_000;
 export const no2B43fDefinition: PartDefinition = {
   id: 'no2-b43f',
   maker: 'Alphasense',
-  model: 'NO2-B43F (with ISB, read through a TI ADS1115)',
+  model: 'NO2-B43F (or NO2-A43F with series A4), on an ISB, read through a TI ADS1115',
   bus: 'i2c',
   quantities: [
     { name: 'no2_ppb', unit: 'ppb', min: PPB_MIN, max: PPB_MAX, precision: 1 },
@@ -24,5 +24,5 @@ export const no2B43fDefinition: PartDefinition = {
   // Electrochemical cells settle for a long time after the ISB bias is applied; one hour is our conservative
   // choice, not a datasheet figure.
   warmupS: 3600,
-  source: 'Alphasense NO2-B43F datasheet; Alphasense AAN 803 (algorithm 1, B4-series nT); TI ADS1115 SBAS444',
+  source: 'Alphasense NO2-B43F datasheet; Alphasense AAN 803 (algorithms 1–4, B4- and A4-series tables); TI ADS1115 SBAS444',
 };

@@ -1,11 +1,11 @@
-// Alphasense NO2-B43F on an ISB, read through an ADS1115 (WE and AE single-ended), corrected with AAN 803
-// algorithm 1 at the temperature the caller supplies (e.g. from a BME280 on the same node).
+// Alphasense NO2-B43F (or NO2-A43F) on an ISB, read through an ADS1115 (WE and AE single-ended), corrected with
+// the configured AAN 803 algorithm at the temperature the caller supplies (e.g. from a BME280 on the same node).
 import type { I2cBus } from '../../buses/i2c.js';
 import { I2cError } from '../../buses/i2c.js';
 import { Ads1115, type Ads1115Deps } from '../ads1115/ads1115.js';
 import { singleEnded, type Channel } from '../ads1115/config.js';
 import type { Values } from '../types.js';
-import { algorithm1, no2PpbToUgm3 } from './algorithm.js';
+import { aan803, no2PpbToUgm3 } from './algorithm.js';
 import { no2B43fOptionsSchema, type No2B43fOptions, type No2B43fOptionsInput } from './options.js';
 
 export class No2B43f {
@@ -38,8 +38,7 @@ export class No2B43f {
     if (!Number.isFinite(temperatureC)) {
       throw new TypeError(`NO2-B43F needs the sensor temperature in °C for the AAN 803 correction, got ${temperatureC}`);
     }
-    const o = this.options;
-    const { ppb } = algorithm1(o, o.series, weMv, aeMv, temperatureC);
+    const { ppb } = aan803(this.options, weMv, aeMv, temperatureC);
     return { no2_ppb: ppb, no2_ugm3: no2PpbToUgm3(ppb), we_mv: weMv, ae_mv: aeMv };
   }
 

@@ -3,6 +3,7 @@
 // per sensor, so they have no defaults.
 import { z } from 'zod';
 import { FSR_VALUES, SPS_VALUES } from '../ads1115/config.js';
+import { ALGORITHMS, SERIES, settingsProblem } from './algorithm.js';
 
 const channel = z.literal([0, 1, 2, 3]);
 
@@ -10,10 +11,13 @@ export const no2B43fOptionsSchema = z
   .strictObject({
     /** Sensor serial number from the sheet (records which sheet the numbers came from). */
     serial_number: z.string().optional(),
-    /** AAN 803 correction table to use; only the B4 series (NO2-B43F) is tabulated so far. */
-    series: z.literal('B4').default('B4'),
-    /** AAN 803 algorithm; only algorithm 1 (nT · AE) is implemented so far. */
-    algorithm: z.literal(1).default(1),
+    /** AAN 803 factor tables to use: B4 for an NO2-B43F, A4 for an NO2-A43F (the rows differ; match the cell). */
+    series: z.enum(SERIES).default('B4'),
+    /**
+     * AAN 803 algorithm: 1 nT·AE, 2 kT·(WEo/AEo)·AE, 3 (WEo − AEo) + k'T·AE, 4 WEo + k''T. Series A4 has tables
+     * for 1 and 3 only (algorithm.ts says why).
+     */
+    algorithm: z.literal([...ALGORITHMS]).default(1),
     /** WEe: the ISB's working-electrode output with no sensor fitted, mV. */
     we_zero_electronic_mv: z.number(),
     /** AEe: the ISB's auxiliary-electrode output with no sensor fitted, mV. */
@@ -43,7 +47,11 @@ export const no2B43fOptionsSchema = z
     /** ADS1115 data rate. 8 SPS: lowest noise; 2 × 125 ms per reading is nothing next to a 1-minute schedule. */
     sps: z.literal([...SPS_VALUES]).default(8),
   })
-  .refine((o) => o.we_channel !== o.ae_channel, { message: 'we_channel and ae_channel must differ', path: ['ae_channel'] });
+  .refine((o) => o.we_channel !== o.ae_channel, { message: 'we_channel and ae_channel must differ', path: ['ae_channel'] })
+  .superRefine((o, ctx) => {
+    const problem = settingsProblem(o);
+    if (problem) ctx.addIssue({ code: 'custom', path: [problem.key], message: problem.message });
+  });
 
 export type No2B43fOptionsInput = z.input<typeof no2B43fOptionsSchema>;
 export type No2B43fOptions = z.output<typeof no2B43fOptionsSchema>;

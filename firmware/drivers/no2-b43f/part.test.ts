@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeI2cBus } from '../../buses/i2c.js';
 import { urbanConditions } from '../../sim/urban-day.js';
 import type { PartEnv } from '../types.js';
-import { algorithm1 } from './algorithm.js';
+import { aan803, algorithm1 } from './algorithm.js';
 import { sheet202440338 } from './fixtures.js';
 import { no2B43fPart } from './part.js';
 
@@ -35,6 +35,16 @@ describe('no2B43fPart', () => {
     expect(v.no2_ppb).toBeGreaterThanOrEqual(Math.min(u.no2_ppb, after.no2_ppb) - 2);
     expect(v.no2_ppb).toBeLessThanOrEqual(Math.max(u.no2_ppb, after.no2_ppb) + 2);
     expect(s?.values.ae_mv).toBeCloseTo(217.2 - 18.396, 1);
+    await handle.close();
+  });
+
+  it('applies the configured algorithm (station file `algorithm: 3`)', async () => {
+    const three = no2B43fPart.options.parse({ ...sheet202440338, algorithm: 3, sps: 860 });
+    const handle = await no2B43fPart.open(three, simulatedEnv(new FakeI2cBus(), 21.4));
+    const v = (await handle.read?.())?.values ?? {};
+    expect(v.no2_ppb).toBe(aan803(three, v.we_mv ?? NaN, v.ae_mv ?? NaN, 21.4).ppb);
+    // Algorithm 1 on the same voltages differs: the simulator solved algorithm 3 for WE.
+    expect(Math.abs((v.no2_ppb ?? NaN) - algorithm1(three, 'B4', v.we_mv ?? NaN, v.ae_mv ?? NaN, 21.4).ppb)).toBeGreaterThan(10);
     await handle.close();
   });
 

@@ -1,12 +1,12 @@
 // An Alphasense ISB carrying an NO2-B43F, as seen through an ADS1115: the WE and AE output voltages for a target
-// NO2 concentration and temperature, obtained by inverting AAN 803 algorithm 1 with the configured sheet
-// constants, served as the input voltages of an Ads1115Simulator. AE is held at its zero-air value
-// (AEe + AEo), so the background the correction removes is the sheet's own.
+// NO2 concentration and temperature, obtained by inverting the configured AAN 803 algorithm (series and 1–4)
+// with the sheet constants, served as the input voltages of an Ads1115Simulator. AE is held at its zero-air
+// value (AEe + AEo), so the background the correction removes is the sheet's own.
 import type { FakeI2cBus } from '../../buses/i2c.js';
 import { urbanConditions } from '../../sim/urban-day.js';
 import type { Channel } from '../ads1115/config.js';
 import { Ads1115Simulator } from '../ads1115/simulator.js';
-import { weMvForPpb } from './algorithm.js';
+import { aan803WeMv } from './algorithm.js';
 import { no2B43fOptionsSchema, type No2B43fOptions, type No2B43fOptionsInput } from './options.js';
 
 export interface No2Target {
@@ -46,7 +46,7 @@ export class No2B43fSimulator {
     const o = this.options;
     const { no2_ppb, temperature_c } = this.target();
     const aeMv = o.ae_zero_electronic_mv + o.ae_zero_sensor_mv;
-    return { weMv: weMvForPpb(o, o.series, no2_ppb, aeMv, temperature_c), aeMv };
+    return { weMv: aan803WeMv(o, no2_ppb, aeMv, temperature_c), aeMv };
   }
 
   /** The ADS1115 input voltage callback: WE and AE on their channels, other inputs grounded. */
