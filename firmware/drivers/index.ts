@@ -6,8 +6,9 @@ import { pms5003Part } from './pms5003/part.js';
 import { pms5003tPart } from './pms5003t/part.js';
 import { bme280Part } from './bme280/part.js';
 import { no2B43fPart } from './no2-b43f/part.js';
+import { sds011Part } from './sds011/part.js';
 
-export const partModules: readonly PartModule<any>[] = [pms5003Part, pms5003tPart, bme280Part, no2B43fPart];
+export const partModules: readonly PartModule<any>[] = [pms5003Part, pms5003tPart, bme280Part, no2B43fPart, sds011Part];
 
 /** Driver folders that are building blocks or counters rather than sampled parts. */
 export const componentFolders: readonly string[] = ['ads1115', 'vehicle-counter'];

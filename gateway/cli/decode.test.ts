@@ -35,7 +35,14 @@ describe('airlane decode', () => {
   });
 
   it('refuses an unknown part as a usage error', async () => {
-    await expect(decode('sds011', { hex: '' })).rejects.toThrow('cannot decode part "sds011"; parts: pms5003, pms5003t');
+    await expect(decode('bme999', { hex: '' })).rejects.toThrow('cannot decode part "bme999"; parts: pms5003, pms5003t, sds011');
+  });
+
+  it('decodes the SDS011 datasheet example and refuses its corrupted twin (Nova control protocol V1.3)', async () => {
+    const r = await decode('sds011', { hex: 'AA C0 D4 04 3A 0A A1 60 1D AB  AA C0 D4 04 3A 0A A1 60 1E AB' });
+    expect(r.out).toEqual([{ part: 'sds011', pm25_ugm3: 123.6, pm10_ugm3: 261.8 }]);
+    expect(r.err).toHaveLength(1);
+    expect(r.err[0]).toMatchObject({ code: 'checksum', part: 'sds011' });
   });
 
   it('exits 0 after decoding and 2 on a usage error, from the real command', () => {

@@ -2,11 +2,23 @@
 // stdout; every refused frame becomes one JSON object with an `error` key on stderr. ACKs and command replies
 // are valid frames but no reading, so they print nothing.
 import { createReadStream } from 'node:fs';
-import { decodeChunks, PMS_VARIANTS, type PmsVariant } from '../../firmware/drivers/pms5003/index.js';
+import { decodeChunks as decodePms } from '../../firmware/drivers/pms5003/index.js';
+import { decodeChunks as decodeSds } from '../../firmware/drivers/sds011/index.js';
 
 export class UsageError extends Error {}
 
-export const DECODABLE_PARTS: readonly string[] = PMS_VARIANTS;
+type Chunks = AsyncIterable<Buffer> | Iterable<Buffer>;
+/** What every decoder yields: readings, frames that are valid but no reading (ACKs, replies), refusals. */
+type Decoded = { kind: 'reading'; values: Record<string, number> } | { kind: 'error'; reason: string; code: string; hex: string } | { kind: string };
+
+/** One line per decodable part: the part name users type, and its stream decoder. */
+const DECODERS: Record<string, (chunks: Chunks) => AsyncIterable<Decoded>> = {
+  pms5003: (c) => decodePms(c, 'pms5003'),
+  pms5003t: (c) => decodePms(c, 'pms5003t'),
+  sds011: (c) => decodeSds(c),
+};
+
+export const DECODABLE_PARTS: readonly string[] = Object.keys(DECODERS);
 
 /** "42 4d 00 1c", "424D001C", "0x42,0x4d": any separators, optional 0x. */
 export function parseHex(text: string): Buffer {
@@ -26,16 +38,17 @@ export interface DecodeIo {
 }
 
 export async function runDecode(part: string, opts: { hex?: string; file?: string }, io: DecodeIo): Promise<{ readings: number; errors: number; acks: number }> {
-  if (!DECODABLE_PARTS.includes(part)) throw new UsageError(`cannot decode part "${part}"; parts: ${DECODABLE_PARTS.join(', ')}`);
+  const decoder = DECODERS[part];
+  if (!decoder) throw new UsageError(`cannot decode part "${part}"; parts: ${DECODABLE_PARTS.join(', ')}`);
   if (opts.hex !== undefined && opts.file !== undefined) throw new UsageError('give either --hex or --file, not both');
   const source: AsyncIterable<Buffer> | Iterable<Buffer> =
     opts.hex !== undefined ? [parseHex(opts.hex)] : opts.file !== undefined ? createReadStream(opts.file) : io.stdin;
   const counts = { readings: 0, errors: 0, acks: 0 };
-  for await (const item of decodeChunks(source, part as PmsVariant)) {
-    if (item.kind === 'reading') {
+  for await (const item of decoder(source)) {
+    if (item.kind === 'reading' && 'values' in item) {
       counts.readings++;
       io.out(JSON.stringify({ part, ...item.values }));
-    } else if (item.kind === 'error') {
+    } else if (item.kind === 'error' && 'reason' in item) {
       counts.errors++;
       io.err(JSON.stringify({ error: item.reason, code: item.code, part, hex: item.hex }));
     } else counts.acks++;
