@@ -20,6 +20,24 @@ export interface Firmata extends EventEmitter {
   digitalRead(pin: number, callback: (value: number) => void): void;
   reportDigitalPin(pin: number, value: 0 | 1): void;
   reset(): void;
+  // I2C and serial (firmata-io lib/firmata.js; firmata/protocol i2c.md, serial-1.0.md). Used by firmata-i2c.ts and
+  // firmata-serial.ts, which explain the quirks.
+  /** Sends I2C_CONFIG; firmata.js refuses I2C requests until it has been called. */
+  i2cConfig(options: { delay?: number } | number): unknown;
+  /** `data[0]` goes first on the wire (the register pointer for most chips). */
+  i2cWrite(address: number, data: number[]): unknown;
+  /** Read once; the callback gets the reply's data bytes (event `I2C-reply-<address>-<register>`). */
+  i2cReadOnce(address: number, register: number, bytesToRead: number, callback: (data: number[]) => void): unknown;
+  i2cReadOnce(address: number, bytesToRead: number, callback: (data: number[]) => void): unknown;
+  serialConfig(options: { portId: number; baud: number; rxPin?: number; txPin?: number }): void;
+  serialWrite(portId: number, bytes: number[]): void;
+  /** Continuous read; the callback gets each SERIAL_REPLY's bytes (event `serial-data-<portId>`). */
+  serialRead(portId: number, callback: (data: number[]) => void): void;
+  serialStop(portId: number): void;
+  serialClose(portId: number): void;
+  serialListen(portId: number): void;
+  /** The serial link firmata.js was handed (a serialport has a `path`). */
+  transport?: { path?: string };
 }
 
 type FirmataClass = new (port: object, options: { reportVersionTimeout: number }) => Firmata;
