@@ -7,8 +7,22 @@ import { pms5003tPart } from './pms5003t/part.js';
 import { bme280Part } from './bme280/part.js';
 import { no2B43fPart } from './no2-b43f/part.js';
 import { sds011Part } from './sds011/part.js';
+import { sht3xPart } from './sht3x/part.js';
+import { sht4xPart } from './sht4x/part.js';
+import { pms7003Part } from './pms7003/part.js';
+import { pmsa003iPart } from './pmsa003i/part.js';
 
-export const partModules: readonly PartModule<any>[] = [pms5003Part, pms5003tPart, bme280Part, no2B43fPart, sds011Part];
+export const partModules: readonly PartModule<any>[] = [
+  pms5003Part,
+  pms5003tPart,
+  pms7003Part,
+  pmsa003iPart,
+  sds011Part,
+  bme280Part,
+  sht3xPart,
+  sht4xPart,
+  no2B43fPart,
+];
 
 /** Driver folders that are building blocks or counters rather than sampled parts. */
 export const componentFolders: readonly string[] = ['ads1115', 'vehicle-counter'];

@@ -16,7 +16,7 @@ export function pmsPart(variant: PmsVariant, definition: PartDefinition): PartMo
     definition,
     options: pmsOptionsSchema,
     async open(options, env) {
-      if (env.bus.type !== 'uart') throw new Error(`${variant} is a UART part: give it bus: { type: uart, path: /dev/ttyAMA0 }`);
+      if (env.bus.type !== 'uart') throw new Error(`${definition.id} is a UART part: give it bus: { type: uart, path: /dev/ttyAMA0 }`);
       const link = await env.serial({ path: env.bus.path, baudRate: env.bus.baud_rate ?? BAUD }, (device) => {
         const sim = new Pms5003Simulator(device, { variant, intervalMs: options.sim_interval_ms });
         sim.start();
@@ -28,7 +28,7 @@ export function pmsPart(variant: PmsVariant, definition: PartDefinition): PartMo
         stream(onSample, onError, onLost) {
           driver.on('reading', (r) => onSample({ values: r.values, flags: r.flags, time: r.time }));
           driver.on('frame_error', (e) => onError(`${e.reason} on ${link.where}`));
-          driver.on('stale', () => onError(`no frame from ${variant} on ${link.where} for ${options.stale_after_ms} ms: check power, TX/RX wiring and the SET pin`));
+          driver.on('stale', () => onError(`no frame from ${definition.id} on ${link.where} for ${options.stale_after_ms} ms: check power, TX/RX wiring and the SET pin`));
           driver.on('error', (e) => onLost(`serial line ${link.where} failed: ${e.message}`));
           link.stream.once('close', () => onLost(`serial line ${link.where} closed (cable unplugged?)`));
         },

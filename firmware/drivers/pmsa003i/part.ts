@@ -1,0 +1,31 @@
+// The PMSA003I as the node runtime opens it (PartModule, firmware/drivers/types.ts): a polled I2C part, read
+// every `every_s`. Samples within warmup_s of opening are flagged `warmup` (the runtime discards them). On a
+// simulated station the simulator is attached to the FakeI2cBus the runtime hands over.
+import { FakeI2cBus } from '../../buses/i2c.js';
+import type { PartModule } from '../types.js';
+import { pmsa003iDefinition } from './definition.js';
+import { pmsa003iOptionsSchema, type Pmsa003iOptions } from './options.js';
+import { Pmsa003i } from './pmsa003i.js';
+import { Pmsa003iSimulator } from './simulator.js';
+
+export const pmsa003iPart: PartModule<Pmsa003iOptions> = {
+  definition: pmsa003iDefinition,
+  options: pmsa003iOptionsSchema,
+  async open(options, env) {
+    if (env.bus.type !== 'i2c') throw new Error('pmsa003i is an I2C part: give it bus: { type: i2c, bus: 1 }');
+    const bus = await env.i2c(env.bus.bus);
+    const simulated = env.simulate && bus instanceof FakeI2cBus;
+    if (simulated) bus.attach(options.address, new Pmsa003iSimulator());
+    const driver = new Pmsa003i(bus, options);
+    return {
+      warmupS: options.warmup_s,
+      async read() {
+        const r = await driver.read();
+        return r.flags.length ? { values: r.values, flags: r.flags } : { values: r.values };
+      },
+      async close() {
+        if (simulated) bus.detach(options.address);
+      },
+    };
+  },
+};

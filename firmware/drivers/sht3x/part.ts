@@ -1,0 +1,33 @@
+// The SHT3x as the node runtime opens it (PartModule, firmware/drivers/types.ts): a polled I2C part. On a
+// simulated station the simulator is attached to the FakeI2cBus the runtime hands over, so the driver runs
+// unchanged.
+import { FakeI2cBus } from '../../buses/i2c.js';
+import type { PartModule } from '../types.js';
+import { sht3xDefinition } from './definition.js';
+import { sht3xOptionsSchema, type Sht3xOptions } from './options.js';
+import { Sht3x } from './sht3x.js';
+import { Sht3xSimulator } from './simulator.js';
+
+export const sht3xPart: PartModule<Sht3xOptions> = {
+  definition: sht3xDefinition,
+  options: sht3xOptionsSchema,
+  async open(options, env) {
+    if (env.bus.type !== 'i2c') throw new Error('sht3x is an I2C part: give it bus: { type: i2c, bus: 1 }');
+    const bus = await env.i2c(env.bus.bus);
+    const simulated = env.simulate && bus instanceof FakeI2cBus;
+    if (simulated) bus.attach(options.address, new Sht3xSimulator({ address: options.address }));
+    const driver = new Sht3x(bus, options);
+    try {
+      await driver.init();
+    } catch (e) {
+      if (simulated) bus.detach(options.address);
+      throw e;
+    }
+    return {
+      read: async () => ({ values: await driver.read() }),
+      async close() {
+        if (simulated) bus.detach(options.address);
+      },
+    };
+  },
+};

@@ -1,0 +1,35 @@
+// The SHT4x as the node runtime opens it (PartModule, firmware/drivers/types.ts): a polled I2C part. On a
+// simulated station the simulator is attached to the FakeI2cBus the runtime hands over.
+import { FakeI2cBus } from '../../buses/i2c.js';
+import type { PartModule } from '../types.js';
+import { sht4xDefinition } from './definition.js';
+import { sht4xOptionsSchema, type Sht4xOptions } from './options.js';
+import { Sht4x } from './sht4x.js';
+import { Sht4xSimulator } from './simulator.js';
+
+export const sht4xPart: PartModule<Sht4xOptions> = {
+  definition: sht4xDefinition,
+  options: sht4xOptionsSchema,
+  async open(options, env) {
+    if (env.bus.type !== 'i2c') throw new Error('sht4x is an I2C part: give it bus: { type: i2c, bus: 1 }');
+    const bus = await env.i2c(env.bus.bus);
+    const simulated = env.simulate && bus instanceof FakeI2cBus;
+    if (simulated) bus.attach(options.address, new Sht4xSimulator({ address: options.address }));
+    const driver = new Sht4x(bus, options);
+    try {
+      await driver.init();
+    } catch (e) {
+      if (simulated) bus.detach(options.address);
+      throw e;
+    }
+    return {
+      async read() {
+        const r = await driver.read();
+        return r.flags.length ? { values: r.values, flags: r.flags } : { values: r.values };
+      },
+      async close() {
+        if (simulated) bus.detach(options.address);
+      },
+    };
+  },
+};
