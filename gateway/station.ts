@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { StationConfig } from './config/schema.js';
+import type { BusEntry, StationConfig } from './config/schema.js';
 import { Pipeline, type OutputSlot } from './core/pipeline.js';
 import type { Input } from './core/plugin.js';
 import { LocalInput } from './inputs/local/local.js';
@@ -18,7 +18,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
 import { NodeRuntime, type PartStatus } from '../firmware/node/runtime.js';
 import { partModules } from '../firmware/drivers/index.js';
-import { stationEnv } from '../firmware/node/env.js';
+import { nodeEnv, type NodeEnv } from '../firmware/node/env.js';
 import { keepCounter } from '../firmware/node/counter.js';
 
 export interface Station {
@@ -87,8 +87,10 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     await pipeline.start();
 
     const runtimes: NodeRuntime[] = [];
+    const envs = new Map<string, NodeEnv>();
     for (const node of config.nodes) {
-      const env = stationEnv(config.simulate, log.child({ node: node.id }));
+      const env = nodeEnv({ simulate: config.simulate, log: log.child({ node: node.id }), board: node.board });
+      envs.set(node.id, env);
       const rt = new NodeRuntime(
         {
           site: config.site,
@@ -97,7 +99,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
           parts: node.parts.map((p) => ({
             part: p.part,
             bus: p.bus,
-            where: p.bus.type === 'uart' ? p.bus.path : `i2c-${p.bus.bus}`,
+            where: describeBus(p.bus, node.board?.port),
             every_s: p.every_s,
             average_s: p.average_s,
             duty_cycle: p.duty_cycle,
@@ -125,7 +127,14 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     }
 
     for (const c of config.counters) {
-      const counter = keepCounter(c, { site: config.site, simulate: config.simulate, log: log.child({ counter: c.id }), emit: (count) => local.traffic(count) });
+      const satellite = c.node === undefined ? undefined : envs.get(c.node);
+      const counter = keepCounter(c, {
+        site: config.site,
+        simulate: config.simulate,
+        log: log.child({ counter: c.id }),
+        emit: (count) => local.traffic(count),
+        ...(satellite ? { board: () => satellite.board() } : {}),
+      });
       cleanups.push(() => counter.close());
     }
 
@@ -150,6 +159,20 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
   } catch (e) {
     await runCleanups(cleanups);
     throw e;
+  }
+}
+
+/** Where a part is wired, in the words an installer uses. */
+function describeBus(bus: BusEntry, boardPort: string | undefined): string {
+  switch (bus.type) {
+    case 'uart':
+      return bus.path;
+    case 'i2c':
+      return `i2c-${bus.bus}`;
+    case 'firmata-serial':
+      return `${boardPort} software serial ${bus.port_id - 8} (rx ${bus.rx_pin}, tx ${bus.tx_pin})`;
+    case 'firmata-i2c':
+      return `${boardPort} I2C`;
   }
 }
 

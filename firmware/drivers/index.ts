@@ -11,6 +11,7 @@ import { sht3xPart } from './sht3x/part.js';
 import { sht4xPart } from './sht4x/part.js';
 import { pms7003Part } from './pms7003/part.js';
 import { pmsa003iPart } from './pmsa003i/part.js';
+import { sps30Part } from './sps30/part.js';
 
 export const partModules: readonly PartModule<any>[] = [
   pms5003Part,
@@ -18,6 +19,7 @@ export const partModules: readonly PartModule<any>[] = [
   pms7003Part,
   pmsa003iPart,
   sds011Part,
+  sps30Part,
   bme280Part,
   sht3xPart,
   sht4xPart,

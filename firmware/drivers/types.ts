@@ -41,8 +41,20 @@ export interface SerialLink {
   close(): Promise<void>;
 }
 
-/** Where a part is wired, from the station file. */
-export type BusConfig = { type: 'uart'; path: string; baud_rate?: number | undefined } | { type: 'i2c'; bus: number };
+/**
+ * Where a part is wired, from the station file: the Pi's own UART or I2C bus, or — on an Arduino satellite running
+ * ConfigurableFirmata — one of its software serial ports or its I2C bus, reached through Firmata.
+ */
+export type BusConfig =
+  | { type: 'uart'; path: string; baud_rate?: number | undefined }
+  | { type: 'i2c'; bus: number }
+  | { type: 'firmata-serial'; port_id: number; rx_pin: number; tx_pin: number; baud_rate?: number | undefined }
+  | { type: 'firmata-i2c' };
+
+/** Whether a bus carries a byte stream (UART parts) or register transfers (I2C parts). */
+export function busKind(bus: BusConfig): 'serial' | 'i2c' {
+  return bus.type === 'uart' || bus.type === 'firmata-serial' ? 'serial' : 'i2c';
+}
 
 export interface PartEnv {
   /** The bus this part is wired to. */
@@ -50,10 +62,16 @@ export interface PartEnv {
   /** True on the demo or a bench station: the part attaches its device simulator to the bus it is given. */
   simulate: boolean;
   log: Logger;
-  /** The serial port in the part's config (or a simulated one whose far end `attachDevice` drives). */
-  serial(opts: { path: string; baudRate: number }, attachDevice: (deviceEnd: Duplex) => { stop(): void }): Promise<SerialLink>;
-  /** The I2C bus in the part's config; in simulate mode one FakeI2cBus per bus number, shared by the node's parts. */
-  i2c(bus: number): Promise<I2cBus>;
+  /**
+   * The serial line of the part's bus at `baudRate` (unless the station file sets `baud_rate`), or on a simulated
+   * station one whose far end `attachDevice` drives. Fails plainly when the part is wired to an I2C bus.
+   */
+  serial(baudRate: number, attachDevice: (deviceEnd: Duplex) => { stop(): void }): Promise<SerialLink>;
+  /**
+   * The I2C bus the part is wired to, shared with the node's other parts on it (on a simulated station a FakeI2cBus
+   * the part attaches its simulator to). Fails plainly when the part is wired to a serial line.
+   */
+  i2c(): Promise<I2cBus>;
   /** Latest value of a quantity from another part on the same node (e.g. temperature for the NO2 correction). */
   latest(quantity: string): number | undefined;
 }

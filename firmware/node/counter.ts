@@ -6,6 +6,7 @@ import type { TrafficCount } from '../contract.js';
 import { FIRMATA_BAUD, openFirmataBoard, type FirmataBoard } from '../buses/firmata.js';
 import { simulatedSerial, type SimulatedSerial } from '../buses/serial.js';
 import { FirmataBoardSimulator } from '../sim/firmata-board.js';
+import type { SatelliteBoard } from './env.js';
 import { VehicleCounter } from '../drivers/vehicle-counter/counter.js';
 import { parseVehicleCounterOptions, type VehicleCounterOptionsInput } from '../drivers/vehicle-counter/options.js';
 
@@ -20,6 +21,8 @@ export interface CounterDeps {
   simulate: boolean;
   log: Logger;
   emit(count: TrafficCount): void;
+  /** The board of a satellite node the detectors share (the node's env owns and closes it). */
+  board?: () => Promise<SatelliteBoard>;
 }
 
 export interface CounterHandle {
@@ -38,6 +41,20 @@ export async function startCounter(config: CounterConfig, deps: CounterDeps): Pr
   let sim: FirmataBoardSimulator | undefined;
   let board: FirmataBoard;
   let where = config.port;
+  if (deps.board) {
+    const shared = await deps.board();
+    // On a simulated station the satellite's virtual Arduino also carries this counter's loop detectors.
+    shared.simulator?.startTraffic({ pins: options.detectors.map((d) => d.pin) });
+    const counter = new VehicleCounter(shared.fb.board, options, { onError });
+    counter.start((count) => deps.emit(count));
+    return {
+      where: `satellite board (${config.id})`,
+      async close() {
+        closing = true;
+        counter.stop();
+      },
+    };
+  }
   try {
     if (deps.simulate) {
       line = await simulatedSerial(FIRMATA_BAUD);

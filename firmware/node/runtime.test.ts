@@ -52,7 +52,7 @@ function runtime(mod: PartModule<object>, part: Partial<NodePartConfig> = {}) {
     {
       log: silentLogger,
       modules: new Map([['fake', mod]]),
-      env: { simulate: true, log: silentLogger, serial: async () => { throw new Error('unused'); }, i2c: async () => { throw new Error('unused'); } },
+      env: { simulate: true, log: silentLogger, serialFor: async () => { throw new Error('unused'); }, i2cFor: async () => { throw new Error('unused'); } },
       emit: (r) => readings.push(r),
       onStatus: (s) => (statuses = s),
     },

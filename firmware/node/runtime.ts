@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Reading } from '../contract.js';
 import type { BusConfig, PartEnv, PartHandle, PartModule, PartSample, Values } from '../drivers/types.js';
 import { averageSamples } from './average.js';
+import { partEnv, type NodeEnv } from './env.js';
 
 export interface NodePartConfig {
   part: string;
@@ -54,8 +55,8 @@ export interface PartStatus {
 export interface NodeDeps {
   log: Logger;
   modules: ReadonlyMap<string, PartModule<any>>;
-  /** Bus access for this node (real or simulated); `latest` and `bus` are provided by the runtime. */
-  env: Omit<PartEnv, 'latest' | 'bus'>;
+  /** Bus access for this node (real or simulated, on the Pi or on an Arduino satellite). */
+  env: Pick<NodeEnv, 'simulate' | 'log' | 'serialFor' | 'i2cFor'>;
   emit(reading: Reading): void;
   /** Called whenever a part's status changes (for the retained status topic and the local API). */
   onStatus?(statuses: Record<string, PartStatus>): void;
@@ -80,7 +81,7 @@ export class NodeRuntime {
       if (!mod) throw new Error(`node ${this.config.id}: unknown part "${pc.part}"`);
       const runner = new PartRunner(pc, mod, {
         log: this.deps.log.child({ node: this.config.id, part: pc.part, where: pc.where }),
-        env: { ...this.deps.env, bus: pc.bus, latest: (q) => this.latest.get(q) },
+        env: partEnv(this.deps.env, pc.bus, pc.part, (q) => this.latest.get(q)),
         now: this.deps.now ?? Date.now,
         deliver: (values, time, flags) => this.deliver(pc.part, values, time, flags),
         statusChanged: () => this.deps.onStatus?.(this.statuses()),

@@ -35,7 +35,7 @@ describe('airlane decode', () => {
   });
 
   it('refuses an unknown part as a usage error', async () => {
-    await expect(decode('bme999', { hex: '' })).rejects.toThrow('cannot decode part "bme999"; parts: pms5003, pms5003t, sds011');
+    await expect(decode('bme999', { hex: '' })).rejects.toThrow('cannot decode part "bme999"; parts: pms5003, pms5003t, sds011, sps30-uart');
   });
 
   it('decodes the SDS011 datasheet example and refuses its corrupted twin (Nova control protocol V1.3)', async () => {

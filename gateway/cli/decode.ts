@@ -4,6 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { decodeChunks as decodePms } from '../../firmware/drivers/pms5003/index.js';
 import { decodeChunks as decodeSds } from '../../firmware/drivers/sds011/index.js';
+import { decodeChunks as decodeSps30 } from '../../firmware/drivers/sps30/index.js';
 
 export class UsageError extends Error {}
 
@@ -16,6 +17,7 @@ const DECODERS: Record<string, (chunks: Chunks) => AsyncIterable<Decoded>> = {
   pms5003: (c) => decodePms(c, 'pms5003'),
   pms5003t: (c) => decodePms(c, 'pms5003t'),
   sds011: (c) => decodeSds(c),
+  'sps30-uart': (c) => decodeSps30(c),
 };
 
 export const DECODABLE_PARTS: readonly string[] = Object.keys(DECODERS);

@@ -63,7 +63,7 @@ describe('station config', () => {
 
   it('lists the known parts for an unknown one', () => {
     const [p] = problems(minimal.replace('part: bme280', 'part: bme680'));
-    expect(p).toBe('line 5: nodes.0.parts.0.part: unknown part "bme680"; known parts: pms5003, pms5003t, pms7003, pmsa003i, sds011, bme280, sht3x, sht4x, no2-b43f');
+    expect(p).toBe('line 5: nodes.0.parts.0.part: unknown part "bme680"; known parts: pms5003, pms5003t, pms7003, pmsa003i, sds011, sps30, bme280, sht3x, sht4x, no2-b43f');
   });
 
   it('reports every problem at once, a bad env value included', () => {

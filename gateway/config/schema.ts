@@ -8,16 +8,29 @@ import { mqttOutputOptions } from '../outputs/mqtt/options.js';
 import { airTrafficOptions } from '../aggregators/air-traffic/options.js';
 import { vehicleCounterOptions } from '../../firmware/drivers/vehicle-counter/options.js';
 
+const pin = z.number().int().min(2, 'pins 0 and 1 carry the USB serial link; use pin 2 or higher').max(69);
 const busSchema = z.discriminatedUnion(
   'type',
   [
     z.object({ type: z.literal('uart'), path: z.string().min(1), baud_rate: z.number().int().positive().optional() }).strict(),
     z.object({ type: z.literal('i2c'), bus: z.number().int().min(0).max(31).default(1) }).strict(),
+    // An Arduino satellite's software serial port (ConfigurableFirmata SW_SERIAL0–3 = 0x08–0x0B; the Uno/Nano's
+    // only hardware serial is its USB link to the Pi).
+    z
+      .object({
+        type: z.literal('firmata-serial'),
+        port_id: z.number().int().min(8, 'port_id 8–11 (software serial 0–3): the hardware port is the USB link').max(11),
+        rx_pin: pin,
+        tx_pin: pin,
+        baud_rate: z.number().int().positive().optional(),
+      })
+      .strict(),
+    z.object({ type: z.literal('firmata-i2c') }).strict(),
   ],
-  { error: 'bus.type must be "uart" (with path) or "i2c" (with bus number)' },
+  { error: 'bus.type must be "uart" (with path), "i2c" (with bus number), or on an Arduino satellite "firmata-serial" or "firmata-i2c"' },
 );
 
-export type BusEntry = z.infer<typeof busSchema>;
+export type BusEntry = z.output<typeof busSchema>;
 
 /** One part on a node; `options` is validated by the part's own schema (typed where the part is opened). */
 export interface PartEntry {
@@ -59,16 +72,35 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
   const node = z
     .object({
       id: segment,
+      /** An Arduino satellite running ConfigurableFirmata that carries this node's firmata-* buses. */
+      board: z
+        .object({
+          type: z.literal('firmata'),
+          port: z.string().min(1),
+          /** ConfigurableFirmata 2.10+ talks at 115200; StandardFirmata at 57600. */
+          baud_rate: z.number().int().positive().default(115_200),
+        })
+        .strict()
+        .optional(),
       parts: z.array(partEntry(modules)).min(1, 'a node needs at least one part'),
     })
-    .strict();
+    .strict()
+    .superRefine((n, ctx) => {
+      n.parts.forEach((p, i) => {
+        if (p.bus.type.startsWith('firmata') && !n.board) {
+          ctx.addIssue({ code: 'custom', path: ['parts', i, 'bus'], message: `a ${p.bus.type} bus needs the node to have board: { type: firmata, port: /dev/ttyACM0 }` });
+        }
+      });
+    });
 
   const counter = z
     .object({
       id: segment,
       type: z.literal('firmata', { error: 'counters[].type must be "firmata" (vehicle pulses on an Arduino running Firmata)' }),
-      /** Serial port of the Arduino; ignored when the station is simulated. */
+      /** Serial port of the Arduino; ignored when the station is simulated or when `node` names a satellite. */
       port: z.string().min(1).default('/dev/ttyACM0'),
+      /** The detectors are wired to this satellite node's Arduino (its `board:`) instead of one of their own. */
+      node: segment.optional(),
       counter: vehicleCounterOptions.omit({ site: true }),
     })
     .strict();
@@ -95,7 +127,15 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
       influxdb: influxOutputOptions.optional(),
       air_traffic: airTrafficOptions.prefault({}),
     })
-    .strict();
+    .strict()
+    .superRefine((st, ctx) => {
+      st.counters.forEach((c, i) => {
+        if (c.node === undefined) return;
+        const n = st.nodes.find((x) => x.id === c.node);
+        if (!n) ctx.addIssue({ code: 'custom', path: ['counters', i, 'node'], message: `no node "${c.node}" in nodes; name a satellite node or give the counter its own port` });
+        else if (!n.board) ctx.addIssue({ code: 'custom', path: ['counters', i, 'node'], message: `node "${c.node}" has no board: to share; add board: { type: firmata, port: … } to it` });
+      });
+    });
 }
 
 export type StationConfig = z.infer<ReturnType<typeof buildStationSchema>>;

@@ -29,8 +29,4 @@ describe('bme280Part', () => {
     await expect(bus.readRegister(0x76, 0xd0, 1)).rejects.toThrow(/no device answered at I2C address 0x76/);
   });
 
-  it('refuses a UART bus', async () => {
-    const env = { ...simulatedEnv(new FakeI2cBus()), bus: { type: 'uart' as const, path: '/dev/ttyAMA0' } };
-    await expect(bme280Part.open(bme280Part.options.parse({}), env)).rejects.toThrow(/I2C part/);
-  });
 });

@@ -11,8 +11,7 @@ export const bme280Part: PartModule<Bme280Options> = {
   definition: bme280Definition,
   options: bme280OptionsSchema,
   async open(options, env) {
-    if (env.bus.type !== 'i2c') throw new Error('bme280 is an I2C part: give it bus: { type: i2c, bus: 1 }');
-    const bus = await env.i2c(env.bus.bus);
+    const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;
     if (simulated) bus.attach(options.address, new Bme280Simulator());
     const driver = new Bme280(bus, options);

@@ -12,8 +12,7 @@ export const no2B43fPart: PartModule<No2B43fOptions> = {
   definition: no2B43fDefinition,
   options: no2B43fOptionsSchema,
   async open(options, env) {
-    if (env.bus.type !== 'i2c') throw new Error('no2-b43f is read through an ADS1115 on I2C: give it bus: { type: i2c, bus: 1 }');
-    const bus = await env.i2c(env.bus.bus);
+    const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;
     if (simulated) new No2B43fSimulator(options).attachTo(bus);
     const driver = new No2B43f(bus, options);

@@ -16,8 +16,7 @@ export function pmsPart(variant: PmsVariant, definition: PartDefinition): PartMo
     definition,
     options: pmsOptionsSchema,
     async open(options, env) {
-      if (env.bus.type !== 'uart') throw new Error(`${definition.id} is a UART part: give it bus: { type: uart, path: /dev/ttyAMA0 }`);
-      const link = await env.serial({ path: env.bus.path, baudRate: env.bus.baud_rate ?? BAUD }, (device) => {
+      const link = await env.serial(BAUD, (device) => {
         const sim = new Pms5003Simulator(device, { variant, intervalMs: options.sim_interval_ms });
         sim.start();
         return sim;

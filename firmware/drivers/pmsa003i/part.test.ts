@@ -37,8 +37,4 @@ describe('pmsa003iPart', () => {
     await handle.close();
   });
 
-  it('refuses a UART bus', async () => {
-    const env = { ...simulatedEnv(new FakeI2cBus()), bus: { type: 'uart' as const, path: '/dev/ttyAMA0' } };
-    await expect(pmsa003iPart.open(pmsa003iPart.options.parse({}), env)).rejects.toThrow(/I2C part/);
-  });
 });

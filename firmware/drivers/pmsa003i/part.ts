@@ -12,8 +12,7 @@ export const pmsa003iPart: PartModule<Pmsa003iOptions> = {
   definition: pmsa003iDefinition,
   options: pmsa003iOptionsSchema,
   async open(options, env) {
-    if (env.bus.type !== 'i2c') throw new Error('pmsa003i is an I2C part: give it bus: { type: i2c, bus: 1 }');
-    const bus = await env.i2c(env.bus.bus);
+    const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;
     if (simulated) bus.attach(options.address, new Pmsa003iSimulator());
     const driver = new Pmsa003i(bus, options);

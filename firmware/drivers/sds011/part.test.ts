@@ -97,11 +97,6 @@ describe('sds011Part', () => {
     await handle.close();
   });
 
-  it('refuses an I2C bus', async () => {
-    const { env } = simulatedEnv();
-    await expect(sds011Part.open(sds011Part.options.parse({}), { ...env, bus: { type: 'i2c', bus: 1 } })).rejects.toThrow(/UART part/);
-  });
-
   describe('a sensor that does not hear commands', () => {
     beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }));
     afterEach(() => vi.useRealTimers());

@@ -36,9 +36,8 @@ export const sds011Part: PartModule<SdsOptions> = {
   definition: sds011,
   options: sdsOptionsSchema,
   async open(options, env) {
-    if (env.bus.type !== 'uart') throw new Error('sds011 is a UART part: give it bus: { type: uart, path: /dev/ttyAMA0 }');
     const deviceId = options.device_id === undefined ? SDS_ALL_DEVICES : parseInt(options.device_id, 16);
-    const link = await env.serial({ path: env.bus.path, baudRate: env.bus.baud_rate ?? BAUD }, (device) => {
+    const link = await env.serial(BAUD, (device) => {
       const sim = new Sds011Simulator(device, { intervalMs: options.sim_interval_ms, ...(deviceId === SDS_ALL_DEVICES ? {} : { deviceId }) });
       sim.start();
       return sim;

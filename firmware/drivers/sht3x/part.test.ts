@@ -33,8 +33,4 @@ describe('sht3xPart', () => {
     expect(sht3xPart.options.parse({})).toEqual({ address: 0x44, repeatability: 'high', max_read_attempts: 5 });
   });
 
-  it('refuses a UART bus', async () => {
-    const env = { ...simulatedEnv(new FakeI2cBus()), bus: { type: 'uart' as const, path: '/dev/ttyAMA0' } };
-    await expect(sht3xPart.open(sht3xPart.options.parse({}), env)).rejects.toThrow(/I2C part/);
-  });
 });

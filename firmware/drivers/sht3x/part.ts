@@ -12,8 +12,7 @@ export const sht3xPart: PartModule<Sht3xOptions> = {
   definition: sht3xDefinition,
   options: sht3xOptionsSchema,
   async open(options, env) {
-    if (env.bus.type !== 'i2c') throw new Error('sht3x is an I2C part: give it bus: { type: i2c, bus: 1 }');
-    const bus = await env.i2c(env.bus.bus);
+    const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;
     if (simulated) bus.attach(options.address, new Sht3xSimulator({ address: options.address }));
     const driver = new Sht3x(bus, options);

@@ -34,8 +34,4 @@ describe('sht4xPart', () => {
     expect(sht4xPart.options.parse({})).toEqual({ address: 0x44, precision: 'high', max_read_attempts: 5 });
   });
 
-  it('refuses a UART bus', async () => {
-    const env = { ...simulatedEnv(new FakeI2cBus()), bus: { type: 'uart' as const, path: '/dev/ttyAMA0' } };
-    await expect(sht4xPart.open(sht4xPart.options.parse({}), env)).rejects.toThrow(/I2C part/);
-  });
 });

@@ -11,8 +11,7 @@ export const sht4xPart: PartModule<Sht4xOptions> = {
   definition: sht4xDefinition,
   options: sht4xOptionsSchema,
   async open(options, env) {
-    if (env.bus.type !== 'i2c') throw new Error('sht4x is an I2C part: give it bus: { type: i2c, bus: 1 }');
-    const bus = await env.i2c(env.bus.bus);
+    const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;
     if (simulated) bus.attach(options.address, new Sht4xSimulator({ address: options.address }));
     const driver = new Sht4x(bus, options);
