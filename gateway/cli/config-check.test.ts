@@ -12,7 +12,7 @@ describe('airlane config check', () => {
   it('accepts the demo station, as JSON for programs', () => {
     const r = airlane('config', 'check', demo, '--json');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ ok: true, file: demo, site: 'demo-street', nodes: 1, parts: 3, counters: 1 });
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, file: demo, site: 'demo-street', nodes: 2, parts: 9, counters: 1 });
   });
 
   it('exits 1 and names file, line, key path and fix for a bad station', () => {

@@ -28,7 +28,8 @@ describe('station config', () => {
     expect(c.site).toBe('demo-street');
     expect(c.simulate).toBe(true);
     expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
-    expect(c.nodes[0]?.parts.map((p) => p.part)).toEqual(['pms5003', 'bme280', 'no2-b43f']);
+    expect(c.nodes[0]?.parts.map((p) => p.part)).toEqual(['pms5003', 'bme280', 'sds011', 'sps30', 'pmsa003i', 'sht3x', 'no2-b43f']);
+    expect(c.nodes[1]?.board).toEqual({ type: 'firmata', port: '/dev/ttyACM1', baud_rate: 115_200 });
     expect(c.nodes[0]?.parts[1]?.options).toEqual({ address: 0x76, oversampling: 1, max_status_polls: 50 });
     expect(c.counters[0]?.counter.detectors).toHaveLength(2);
     expect(c.influxdb).toBeUndefined();

@@ -1,0 +1,19 @@
+// Every station profile under hardware/stations/ is a valid station file.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadStation } from '../../gateway/config/load.js';
+
+const dir = new URL('../../hardware/stations/', import.meta.url).pathname;
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+describe('station profiles', () => {
+  it('include the demo and the three reference stations', () => {
+    expect(files.sort()).toEqual(['demo.yaml', 'full.yaml', 'kerbside-pi.yaml', 'satellite-nano.yaml']);
+  });
+
+  it.each(files)('%s validates', (f) => {
+    const station = loadStation(join(dir, f), {});
+    expect(station.nodes.length).toBeGreaterThan(0);
+  });
+});
