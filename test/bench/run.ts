@@ -6,7 +6,7 @@
 //      point is counted in InfluxDB (target ≥ 50 % of the ceiling).
 // Starts its own influxd and Mosquitto (test/services). Prints plain lines, then one JSON line.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPmsParser } from './parser.js';
@@ -17,6 +17,9 @@ import { createTestDatabase } from '../services/influx-db.js';
 import { parseStation } from '../../gateway/config/load.js';
 import { startStation } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
+import { writeFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { benchNode } from './node.js';
 
 const READINGS = Number(process.env.AIRLANE_BENCH_READINGS ?? 100_000);
 const root = new URL('../../', import.meta.url).pathname;
@@ -69,6 +72,31 @@ async function gatewayIngest(influxUrl: string, mqttUrl: string): Promise<{ read
   }
 }
 
+/**
+ * The full reference station (hardware/stations/full.yaml) on simulators, every part sampled at 1 Hz (streaming
+ * sensors' frames once a second, no averaging or duty cycling), written to a temporary station file.
+ */
+function fullStationAt1Hz(dir: string): string {
+  const station = parseYaml(readFileSync(join(root, 'hardware/stations/full.yaml'), 'utf8')) as Record<string, any>;
+  station.simulate = true;
+  station.data_dir = join(dir, 'data');
+  station.embedded_broker_port = 0;
+  delete station.influxdb;
+  delete station.mqtt;
+  for (const node of station.nodes) {
+    for (const part of node.parts) {
+      part.every_s = 1;
+      part.average_s = 0;
+      part.duty_cycle = false;
+      if (['pms5003', 'pms7003', 'sds011'].includes(part.part)) part.options = { ...part.options, sim_interval_ms: 1000 };
+    }
+  }
+  for (const c of station.counters) c.counter.interval_s = 1;
+  const file = join(dir, 'full-1hz.json');
+  writeFileSync(file, JSON.stringify(station));
+  return file;
+}
+
 const parser = await benchPmsParser();
 console.log(`PMS5003 parser        ${fmt(parser.framesPerSec)} frames/s (${fmt(parser.frames)} frames with garbage, half frames and ACKs; target ≥ 1,000,000)`);
 
@@ -86,8 +114,15 @@ try {
     `Gateway MQTT→InfluxDB ${fmt(gw.readingsPerSec)} readings/s (${fmt(gw.readings)} QoS 1 readings queued in Mosquitto, validated, outbox on disk, until all are in InfluxDB; the publisher needed ${gw.publisherSeconds.toFixed(2)} s to queue them)`,
   );
   console.log(`Gateway / ceiling     ${(ratio * 100).toFixed(1)} % (target ≥ 50 %)`);
+  const nodeDir = mkdtempSync(join(tmpdir(), 'airlane-bench-node-'));
+  const node = await benchNode(fullStationAt1Hz(nodeDir)).finally(() => rmSync(nodeDir, { recursive: true, force: true }));
+  console.log(
+    `Node runtime          ${node.cpuPctOfOneCore.toFixed(2)} % of one core, ${node.rssMb.toFixed(0)} MB RSS (peak ${node.peakRssMb.toFixed(0)} MB) — full reference station, 9 parts + 4 loops at 1 Hz, simulators in-process, over ${node.seconds.toFixed(0)} s (aim < 2 %, < 80 MB)`,
+  );
   console.log(
     JSON.stringify({
+      node_cpu_pct_one_core: Number(node.cpuPctOfOneCore.toFixed(2)),
+      node_rss_mb: Math.round(node.rssMb),
       parser_frames_per_s: Math.round(parser.framesPerSec),
       influx_ceiling_points_per_s: Math.round(ceiling.pointsPerSec),
       gateway_readings_per_s: Math.round(gw.readingsPerSec),
