@@ -135,6 +135,34 @@ describe('node runtime', () => {
     await rt.stop();
   });
 
+  it('reopens a polled part after three failed reads in a row', async () => {
+    let opens = 0;
+    let reads = 0;
+    const flaky: PartModule<object> = {
+      ...fakeStreamingPart().mod,
+      async open() {
+        opens++;
+        const generation = opens;
+        return {
+          async read() {
+            reads++;
+            if (generation === 1 && reads > 1) throw new Error('ENXIO: the I2C adapter went away');
+            return { values: { pm25_ugm3: generation } };
+          },
+          async close() {},
+        };
+      },
+    };
+    const { rt, readings, status } = runtime(flaky, { every_s: 1 });
+    await rt.start();
+    await vi.advanceTimersByTimeAsync(3000); // reads 2, 3 and 4 fail
+    expect(status()).toMatchObject({ state: 'faulted', reopened: 1, last_error: '3 reads in a row failed: ENXIO: the I2C adapter went away' });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(opens).toBe(2);
+    expect(readings.map((r) => r.values.pm25_ugm3)).toEqual([1, 2]);
+    await rt.stop();
+  });
+
   it('retries a part that cannot be opened, with backoff, without stopping the others', async () => {
     let tries = 0;
     const broken: PartModule<object> = {

@@ -63,6 +63,9 @@ export interface NodeDeps {
   now?: () => number;
 }
 
+/** Consecutive failed reads after which a polled part is closed and opened again. */
+const POLL_FAILURES_BEFORE_REOPEN = 3;
+
 /** Margin between waking a duty-cycled part and the start of its averaging window, beyond its warm-up. */
 const WAKE_MARGIN_S = 2;
 
@@ -239,10 +242,12 @@ class PartRunner {
   }
 
   private poll(handle: PartHandle): void {
+    let failures = 0;
     const read = async () => {
       if (this.stopped || this.handle !== handle) return;
       try {
         const s = await handle.read!();
+        failures = 0;
         if (s.flags?.includes('warmup')) {
           this.status.warmup_discarded++;
           this.setState('warming');
@@ -252,6 +257,9 @@ class PartRunner {
         if (this.stopped) return;
         this.setState('faulted', (e as Error).message);
         this.deps.log.warn({ err: (e as Error).message }, `read failed at ${this.pc.where}; retrying at the next sample`);
+        // Reads that keep failing mean the part or its link went away (a power cycle undoes a sensor's set-up, an
+        // unplugged USB adapter closes its port): open it afresh, as for a lost stream.
+        if (++failures >= POLL_FAILURES_BEFORE_REOPEN) return void this.lost(handle, `${failures} reads in a row failed: ${(e as Error).message}`);
       }
       this.later(() => void read(), this.pc.every_s * 1000);
     };
