@@ -48,8 +48,8 @@ export interface SerialLink {
 export type BusConfig =
   | { type: 'uart'; path: string; baud_rate?: number | undefined }
   | { type: 'i2c'; bus: number }
-  | { type: 'firmata-serial'; port_id: number; rx_pin: number; tx_pin: number; baud_rate?: number | undefined }
-  | { type: 'firmata-i2c' };
+  | { type: 'firmata-serial'; port_id: number; rx_pin: number; tx_pin: number; baud_rate?: number | undefined; level_shifted?: boolean }
+  | { type: 'firmata-i2c'; level_shifted?: boolean };
 
 /** Whether a bus carries a byte stream (UART parts) or register transfers (I2C parts). */
 export function busKind(bus: BusConfig): 'serial' | 'i2c' {
@@ -104,4 +104,39 @@ export interface PartModule<O = unknown> {
   /** The part's options schema: the single source of its option types and defaults. */
   options: ZodType<O>;
   open(options: O, env: PartEnv): Promise<PartHandle>;
+  /** What the part occupies and tolerates on its bus (datasheet facts), for `airlane config check`. */
+  wiring?(options: O): PartWiring;
+}
+
+// ---- Wiring facts: compared with the board maps (hardware/boards/) by gateway/config/wiring.ts ----
+
+/** One I2C device a part puts on its bus. */
+export interface I2cDeviceFact {
+  /** 7-bit address with the given options. */
+  address: number;
+  /** The chip, when it is not the part itself (the ADS1115 behind a no2-b43f). */
+  chip?: string;
+  /** Options key that sets the address; absent when the address is fixed. */
+  optionKey?: string;
+  /**
+   * Every address the chip can have and how: `rewire` when a strap on the board selects it (an ADDR or SDO pin),
+   * not when it takes another variant of the part.
+   */
+  choices?: { address: number; how: string; rewire: boolean }[];
+}
+
+export interface PartWiring {
+  /** Bus kinds the part speaks; a part wired to another kind is refused when it is opened, so checks skip it. */
+  buses: ('serial' | 'i2c')[];
+  /** I2C devices it occupies, on an I2C bus. */
+  i2c?: I2cDeviceFact[];
+  /** Logic levels of its signal pins (not its supply). */
+  logic: {
+    /** Highest voltage its inputs take (stated interface level or absolute maximum), V. */
+    maxInputV: number;
+    /** Level its push-pull outputs drive high, V; absent for open-drain I2C, where the pull-ups set the level. */
+    outputHighV?: number;
+    /** Datasheet and section; [U] where not checked against the maker's own document. */
+    source: string;
+  };
 }

@@ -44,12 +44,16 @@ configCmd
   .argument('<file>', 'station file (YAML or JSON)')
   .option('--json', 'print the result as JSON')
   .action(async (file: string, opts: { json?: boolean }) => {
-    const station = (await config()).loadStation(file);
+    const { loadStation, stationWarnings } = await config();
+    const station = loadStation(file);
+    const warnings = stationWarnings(station);
     const parts = station.nodes.reduce((n, node) => n + node.parts.length, 0);
-    const summary = { ok: true, file, site: station.site, nodes: station.nodes.length, parts, counters: station.counters.length };
-    console.log(
-      opts.json ? JSON.stringify(summary) : `${file}: ok — site ${station.site}, ${summary.nodes} node(s), ${parts} part(s), ${summary.counters} counter(s)`,
-    );
+    const summary = { ok: true, file, site: station.site, nodes: station.nodes.length, parts, counters: station.counters.length, warnings };
+    if (opts.json) console.log(JSON.stringify(summary));
+    else {
+      console.log(`${file}: ok — site ${station.site}, ${summary.nodes} node(s), ${parts} part(s), ${summary.counters} counter(s)`);
+      for (const w of warnings) console.log(`  ${w}`);
+    }
   });
 configCmd
   .command('schema')

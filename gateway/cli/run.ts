@@ -5,6 +5,7 @@ import type { StationConfig } from '../config/schema.js';
 import { createLogger } from '../core/log.js';
 import { redactUrl } from '../core/redact.js';
 import { startStation } from '../station.js';
+import { stationWarnings } from '../config/load.js';
 
 /** The embedded defaults `npm start` runs: a simulated station described like any real one. */
 export function demoStationFile(): string {
@@ -23,6 +24,7 @@ export async function runStation(config: StationConfig, opts: { json: boolean; l
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
+  for (const w of stationWarnings(config)) log.warn(w);
   const station = await startStation(config, log);
   const summary = {
     station: opts.label,

@@ -5,6 +5,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { buildStationSchema, type StationConfig } from './schema.js';
 import { partModules } from '../../firmware/drivers/index.js';
+import { checkWiring, formatWiringProblem } from './wiring.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -50,7 +51,7 @@ function advice(issue: z.core.$ZodIssue): string {
   }
 }
 
-export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv = process.env): StationConfig {
+export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv = process.env, opts: { checkWiring?: boolean } = {}): StationConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
@@ -63,21 +64,41 @@ export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv 
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
     throw new ConfigError(file, ['the file must hold one mapping (site, nodes, …), see the example in the README']);
   }
+  /** "line N: " for the YAML node at `path` — or, for a key left to its default, the nearest enclosing one. */
+  const lineOf = (path: readonly PropertyKey[]) => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
+      if (node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: `;
+    }
+    return '';
+  };
   const result = stationSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
-  if (result.success) return result.data;
-  throw new ConfigError(
-    file,
-    result.error.issues.map((issue) => {
-      const path = issue.path.map(String);
-      const envVar = Object.keys(ENV_KEYS).find((v) => env[v] && path.join('.').startsWith(ENV_KEYS[v]!));
-      if (envVar) return `${path.join('.')} (set by ${envVar}): ${advice(issue)} — fix the environment variable`;
-      // An unknown key is best shown on its own line.
-      const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
-      const node = doc.getIn(at as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-      const line = node?.range ? `line ${lineCounter.linePos(node.range[0]).line}: ` : '';
-      return `${line}${path.length ? path.join('.') : '(top level)'}: ${advice(issue)}`;
-    }),
-  );
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      result.error.issues.map((issue) => {
+        const path = issue.path.map(String);
+        const envVar = Object.keys(ENV_KEYS).find((v) => env[v] && path.join('.').startsWith(ENV_KEYS[v]!));
+        if (envVar) return `${path.join('.')} (set by ${envVar}): ${advice(issue)} — fix the environment variable`;
+        // An unknown key is best shown on its own line.
+        const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
+        return `${lineOf(at)}${path.length ? path.join('.') : '(top level)'}: ${advice(issue)}`;
+      }),
+    );
+  }
+  if (opts.checkWiring !== false) {
+    // A station wired wrong (two sensors at one I2C address, 5 V into a Pi pin) is refused before it can start.
+    const errors = checkWiring(result.data, partModules).filter((p) => p.severity === 'error');
+    if (errors.length) throw new ConfigError(file, errors.map((p) => `${lineOf(p.path)}${formatWiringProblem(p)}`));
+  }
+  return result.data;
+}
+
+/** What the wiring check says but does not refuse (e.g. a 3.3 V part on a 5 V Arduino without level_shifted). */
+export function stationWarnings(station: StationConfig): string[] {
+  return checkWiring(station, partModules)
+    .filter((p) => p.severity === 'warning')
+    .map(formatWiringProblem);
 }
 
 export function loadStation(file: string, env: NodeJS.ProcessEnv = process.env): StationConfig {

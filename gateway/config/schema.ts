@@ -23,9 +23,11 @@ const busSchema = z.discriminatedUnion(
         rx_pin: pin,
         tx_pin: pin,
         baud_rate: z.number().int().positive().optional(),
+        /** A level shifter sits between the 5 V Arduino and a 3.3 V part (silences the wiring check's warning). */
+        level_shifted: z.boolean().default(false),
       })
       .strict(),
-    z.object({ type: z.literal('firmata-i2c') }).strict(),
+    z.object({ type: z.literal('firmata-i2c'), level_shifted: z.boolean().default(false) }).strict(),
   ],
   { error: 'bus.type must be "uart" (with path), "i2c" (with bus number), or on an Arduino satellite "firmata-serial" or "firmata-i2c"' },
 );

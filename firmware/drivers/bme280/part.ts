@@ -10,6 +10,22 @@ import { Bme280Simulator } from './simulator.js';
 export const bme280Part: PartModule<Bme280Options> = {
   definition: bme280Definition,
   options: bme280OptionsSchema,
+  // BST-BME280-DS002 §1: VDD 1.71–3.6 V, VDDIO 1.2–3.6 V (a bare chip's SDA/SCL stay within VDDIO); §6.2: SDO to
+  // GND 0x76, to VDDIO 0x77. Breakouts with a regulator and level shifter take 5 V; the config cannot tell.
+  wiring: (o) => ({
+    buses: ['i2c'],
+    i2c: [
+      {
+        address: o.address,
+        optionKey: 'address',
+        choices: [
+          { address: 0x76, how: 'SDO to GND', rewire: true },
+          { address: 0x77, how: 'SDO to VDDIO', rewire: true },
+        ],
+      },
+    ],
+    logic: { maxInputV: 3.6, source: 'Bosch BST-BME280-DS002 §1, VDDIO ≤ 3.6 V' },
+  }),
   async open(options, env) {
     const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;

@@ -11,6 +11,25 @@ import { No2B43fSimulator } from './simulator.js';
 export const no2B43fPart: PartModule<No2B43fOptions> = {
   definition: no2B43fDefinition,
   options: no2B43fOptionsSchema,
+  // The part on the bus is its ADS1115: TI SBAS444 §9.5.1.1 (ADDR to GND 0x48, VDD 0x49, SDA 0x4A, SCL 0x4B); §7.1
+  // digital inputs up to 5.5 V whatever VDD [U: absolute maximum table not re-read].
+  wiring: (o) => ({
+    buses: ['i2c'],
+    i2c: [
+      {
+        address: o.ads1115_address,
+        chip: 'ADS1115',
+        optionKey: 'ads1115_address',
+        choices: [
+          { address: 0x48, how: 'ADDR to GND', rewire: true },
+          { address: 0x49, how: 'ADDR to VDD', rewire: true },
+          { address: 0x4a, how: 'ADDR to SDA', rewire: true },
+          { address: 0x4b, how: 'ADDR to SCL', rewire: true },
+        ],
+      },
+    ],
+    logic: { maxInputV: 5.5, source: 'TI ADS1115 SBAS444 §7.1, digital inputs ≤ 5.5 V [U]' },
+  }),
   async open(options, env) {
     const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;

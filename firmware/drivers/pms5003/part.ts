@@ -15,6 +15,12 @@ export function pmsPart(variant: PmsVariant, definition: PartDefinition): PartMo
   return {
     definition,
     options: pmsOptionsSchema,
+    // PMS5003 manual V2.3 and PMS7003 manual V2.5, "Circuit Attentions" 1: 5 V supply for the fan, "but the high
+    // level of data pin is 3.3V. Level conversion unit should be used if the power of host MCU is 5V".
+    wiring: () => ({
+      buses: ['serial'],
+      logic: { maxInputV: 3.3, outputHighV: 3.3, source: 'Plantower PMS5003 manual V2.3 / PMS7003 manual V2.5, Circuit Attentions 1' },
+    }),
     async open(options, env) {
       const link = await env.serial(BAUD, (device) => {
         const sim = new Pms5003Simulator(device, { variant, intervalMs: options.sim_interval_ms });

@@ -11,6 +11,13 @@ import { Pmsa003iSimulator } from './simulator.js';
 export const pmsa003iPart: PartModule<Pmsa003iOptions> = {
   definition: pmsa003iDefinition,
   options: pmsa003iOptionsSchema,
+  // One fixed address, 0x12 (options.ts). 3.3 V data pins as the Plantower family's "Circuit Attentions"; PyPMS
+  // docs/sensors/Plantower.md: "the I/O pins are not 5V tolerant" [U: the PMSA003I manual's own wording not re-read].
+  wiring: (o) => ({
+    buses: ['i2c'],
+    i2c: [{ address: o.address }],
+    logic: { maxInputV: 3.3, source: 'Plantower PMSA003I manual V2.6 [U]; PyPMS docs/sensors/Plantower.md: not 5 V tolerant' },
+  }),
   async open(options, env) {
     const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;

@@ -35,6 +35,12 @@ async function configure(driver: Sds011, options: SdsOptions, where: string, log
 export const sds011Part: PartModule<SdsOptions> = {
   definition: sds011,
   options: sdsOptionsSchema,
+  // Specification V1.3, "Interface specification": pins 6/7 are "RX/TX of UART(TTL)@3.3V", pin 3 the 5 V supply.
+  // Nova states no 5 V tolerance, so 3.3 V is the limit taken here [U].
+  wiring: () => ({
+    buses: ['serial'],
+    logic: { maxInputV: 3.3, outputHighV: 3.3, source: 'Nova SDS011 specification V1.3, Interface specification: UART TTL @3.3V' },
+  }),
   async open(options, env) {
     const deviceId = options.device_id === undefined ? SDS_ALL_DEVICES : parseInt(options.device_id, 16);
     const link = await env.serial(BAUD, (device) => {

@@ -11,6 +11,22 @@ import { Sht3xSimulator } from './simulator.js';
 export const sht3xPart: PartModule<Sht3xOptions> = {
   definition: sht3xDefinition,
   options: sht3xOptionsSchema,
+  // Datasheet SHT3x-DIS V5 §2: VDD 2.15–5.5 V, I/O levels follow VDD — on a 5 V bus, power it from 5 V. §3: ADDR
+  // low 0x44, high 0x45.
+  wiring: (o) => ({
+    buses: ['i2c'],
+    i2c: [
+      {
+        address: o.address,
+        optionKey: 'address',
+        choices: [
+          { address: 0x44, how: 'ADDR pin low', rewire: true },
+          { address: 0x45, how: 'ADDR pin high', rewire: true },
+        ],
+      },
+    ],
+    logic: { maxInputV: 5.5, source: 'Sensirion SHT3x-DIS datasheet V5 §2, VDD ≤ 5.5 V' },
+  }),
   async open(options, env) {
     const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;

@@ -10,6 +10,23 @@ import { Sht4xSimulator } from './simulator.js';
 export const sht4xPart: PartModule<Sht4xOptions> = {
   definition: sht4xDefinition,
   options: sht4xOptionsSchema,
+  // Datasheet SHT4x v3 (2022), features and §3.1: VDD 1.08–3.6 V, so SDA/SCL not 5 V tolerant; the address comes
+  // with the part number (product list): no strap changes it.
+  wiring: (o) => ({
+    buses: ['i2c'],
+    i2c: [
+      {
+        address: o.address,
+        optionKey: 'address',
+        choices: [
+          { address: 0x44, how: 'fit an SHT40/41/45-AD1B', rewire: false },
+          { address: 0x45, how: 'fit an SHT40-BD1B', rewire: false },
+          { address: 0x46, how: 'fit an SHT40-CD1B', rewire: false },
+        ],
+      },
+    ],
+    logic: { maxInputV: 3.6, source: 'Sensirion SHT4x datasheet v3, VDD 1.08–3.6 V' },
+  }),
   async open(options, env) {
     const bus = await env.i2c();
     const simulated = env.simulate && bus instanceof FakeI2cBus;

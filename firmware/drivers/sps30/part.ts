@@ -100,6 +100,13 @@ const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 export const sps30Part: PartModule<Sps30Options> = {
   definition: sps30Definition,
   options: sps30OptionsSchema,
+  // Datasheet v2.0 (2023) §2.1 Table 2: VIH up to 5.5 V, VOH 2.9–3.37 V; §2.2 Table 3: I/O pins −0.3…5.5 V; §3
+  // Table 4: RX/TX "TTL 5V and LVTTL 3.3V compatible". I2C address 0x69, fixed (§6).
+  wiring: () => ({
+    buses: ['serial', 'i2c'],
+    i2c: [{ address: SPS30_I2C_ADDRESS }],
+    logic: { maxInputV: 5.5, outputHighV: 3.3, source: 'Sensirion SPS30 datasheet v2.0 §2.1, §2.2, §3: TTL 5V and LVTTL 3.3V compatible' },
+  }),
   async open(options, env) {
     const link = busKind(env.bus) === 'serial' ? await uartLink(options, env) : await i2cLink(options, env);
     let startedAt: number;
