@@ -173,6 +173,8 @@ function describeBus(bus: BusEntry, boardPort: string | undefined): string {
       return `${boardPort} software serial ${bus.port_id - 8} (rx ${bus.rx_pin}, tx ${bus.tx_pin})`;
     case 'firmata-i2c':
       return `${boardPort} I2C`;
+    case 'firmata-analog':
+      return `${boardPort} A${bus.channel}`;
   }
 }
 

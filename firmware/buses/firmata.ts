@@ -18,6 +18,9 @@ export interface Firmata extends EventEmitter {
   MODES: Readonly<Record<string, number>>;
   pinMode(pin: number, mode: number): void;
   digitalRead(pin: number, callback: (value: number) => void): void;
+  /** Turns on reporting of analog channel `channel` (A0 = 0) and calls back with each 10-bit value. */
+  analogRead(channel: number, callback: (value: number) => void): void;
+  reportAnalogPin(channel: number, value: 0 | 1): void;
   reportDigitalPin(pin: number, value: 0 | 1): void;
   reset(): void;
   // I2C and serial (firmata-io lib/firmata.js; firmata/protocol i2c.md, serial-1.0.md). Used by firmata-i2c.ts and

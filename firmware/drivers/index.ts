@@ -12,6 +12,7 @@ import { sht4xPart } from './sht4x/part.js';
 import { pms7003Part } from './pms7003/part.js';
 import { pmsa003iPart } from './pmsa003i/part.js';
 import { sps30Part } from './sps30/part.js';
+import { analogPart } from './analog/part.js';
 
 export const partModules: readonly PartModule<any>[] = [
   pms5003Part,
@@ -24,6 +25,7 @@ export const partModules: readonly PartModule<any>[] = [
   sht3xPart,
   sht4xPart,
   no2B43fPart,
+  analogPart,
 ];
 
 /** Driver folders that are building blocks or counters rather than sampled parts. */

@@ -49,11 +49,23 @@ export type BusConfig =
   | { type: 'uart'; path: string; baud_rate?: number | undefined }
   | { type: 'i2c'; bus: number }
   | { type: 'firmata-serial'; port_id: number; rx_pin: number; tx_pin: number; baud_rate?: number | undefined; level_shifted?: boolean }
-  | { type: 'firmata-i2c'; level_shifted?: boolean };
+  | { type: 'firmata-i2c'; level_shifted?: boolean }
+  | { type: 'firmata-analog'; channel: number };
 
-/** Whether a bus carries a byte stream (UART parts) or register transfers (I2C parts). */
-export function busKind(bus: BusConfig): 'serial' | 'i2c' {
-  return bus.type === 'uart' || bus.type === 'firmata-serial' ? 'serial' : 'i2c';
+/** Whether a bus carries a byte stream (UART parts), register transfers (I2C parts) or a voltage (analog inputs). */
+export function busKind(bus: BusConfig): 'serial' | 'i2c' | 'analog' {
+  if (bus.type === 'uart' || bus.type === 'firmata-serial') return 'serial';
+  return bus.type === 'firmata-analog' ? 'analog' : 'i2c';
+}
+
+/** An analog input: the latest ADC reading, reported continuously by the board. */
+export interface AnalogInput {
+  /** Latest 10-bit value (0–1023), or undefined before the first report. */
+  latest(): number | undefined;
+  /** The ADC's full-scale voltage in mV (the board's analog reference). */
+  referenceMv: number;
+  where: string;
+  close(): Promise<void>;
 }
 
 export interface PartEnv {
@@ -72,6 +84,11 @@ export interface PartEnv {
    * the part attaches its simulator to). Fails plainly when the part is wired to a serial line.
    */
   i2c(): Promise<I2cBus>;
+  /**
+   * The analog input the part is wired to (an Arduino satellite's A0–A5 through Firmata). On a simulated station
+   * `simulatedMv` gives the voltage the virtual board's pin sees at each moment.
+   */
+  analog?(simulatedMv: () => number): Promise<AnalogInput>;
   /** Latest value of a quantity from another part on the same node (e.g. temperature for the NO2 correction). */
   latest(quantity: string): number | undefined;
 }
@@ -127,7 +144,7 @@ export interface I2cDeviceFact {
 
 export interface PartWiring {
   /** Bus kinds the part speaks; a part wired to another kind is refused when it is opened, so checks skip it. */
-  buses: ('serial' | 'i2c')[];
+  buses: ('serial' | 'i2c' | 'analog')[];
   /** I2C devices it occupies, on an I2C bus. */
   i2c?: I2cDeviceFact[];
   /** Logic levels of its signal pins (not its supply). */

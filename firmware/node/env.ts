@@ -12,13 +12,15 @@ import { FIRMATA_BAUD, openFirmataBoard, type FirmataBoard } from '../buses/firm
 import { firmataI2cBus, SimulatedFirmataI2cBus } from '../buses/firmata-i2c.js';
 import { firmataSerialPort } from '../buses/firmata-serial.js';
 import { FirmataBoardSimulator } from '../sim/firmata-board.js';
-import { busKind, type BusConfig, type PartEnv, type SerialLink } from '../drivers/types.js';
+import { busKind, type AnalogInput, type BusConfig, type PartEnv, type SerialLink } from '../drivers/types.js';
 
 /** An Arduino satellite: the serial port it hangs on (USB) and its Firmata baud rate. */
 export interface BoardConfig {
   type: 'firmata';
   port: string;
   baud_rate: number;
+  /** Full-scale voltage of the ADC (AREF): 5000 mV on a 5 V Uno/Nano with the default reference. */
+  analog_reference_mv?: number;
 }
 
 export interface SatelliteBoard {
@@ -33,6 +35,8 @@ export interface NodeEnv {
   serialFor(bus: BusConfig, part: string, baudRate: number, attachDevice: (deviceEnd: Duplex) => { stop(): void }): Promise<SerialLink>;
   /** The I2C bus `bus` for `part`, shared by the node's parts on it. */
   i2cFor(bus: BusConfig, part: string): Promise<I2cBus>;
+  /** The analog input `bus` for `part` (a satellite's A0–A5). */
+  analogFor(bus: BusConfig, part: string, simulatedMv: () => number): Promise<AnalogInput>;
   /**
    * The satellite's Firmata board (opened once, on first use), for counters wired to the same Arduino; on a
    * simulated station with the virtual Arduino behind it, so the counter can drive its loops.
@@ -41,10 +45,17 @@ export interface NodeEnv {
   close(): Promise<void>;
 }
 
-function wrongBus(part: string, bus: BusConfig, wanted: 'serial' | 'i2c'): Error {
-  const fix = wanted === 'serial' ? 'bus: { type: uart, path: /dev/ttyAMA0 } (or firmata-serial on a satellite)' : 'bus: { type: i2c, bus: 1 } (or firmata-i2c on a satellite)';
-  return new Error(`${part} is ${wanted === 'serial' ? 'a UART' : 'an I2C'} part but is wired to a ${bus.type} bus: give it ${fix}`);
+function wrongBus(part: string, bus: BusConfig, wanted: 'serial' | 'i2c' | 'analog'): Error {
+  const fix = {
+    serial: ['a UART', 'bus: { type: uart, path: /dev/ttyAMA0 } (or firmata-serial on a satellite)'],
+    i2c: ['an I2C', 'bus: { type: i2c, bus: 1 } (or firmata-i2c on a satellite)'],
+    analog: ['an analog', 'bus: { type: firmata-analog, channel: 0 } on a satellite'],
+  }[wanted];
+  return new Error(`${part} is ${fix[0]} part but is wired to a ${bus.type} bus: give it ${fix[1]}`);
 }
+
+/** How often a simulated analog pin follows its simulated voltage. */
+const SIM_ANALOG_MS = 200;
 
 export function nodeEnv(opts: { simulate: boolean; log: Logger; board?: BoardConfig | undefined }): NodeEnv {
   const { simulate, log } = opts;
@@ -138,6 +149,31 @@ export function nodeEnv(opts: { simulate: boolean; log: Logger; board?: BoardCon
       return b;
     },
 
+    async analogFor(bus, part, simulatedMv) {
+      if (bus.type !== 'firmata-analog') throw wrongBus(part, bus, 'analog');
+      const { fb, sim } = await openSatellite();
+      const referenceMv = opts.board?.analog_reference_mv ?? 5000;
+      const toRaw = () => Math.max(0, Math.min(1023, Math.round((simulatedMv() / referenceMv) * 1023)));
+      let timer: NodeJS.Timeout | undefined;
+      if (sim) {
+        sim.setAnalog(bus.channel, toRaw());
+        timer = setInterval(() => sim.setAnalog(bus.channel, toRaw()), SIM_ANALOG_MS);
+      }
+      let latest: number | undefined;
+      const onValue = (v: number) => (latest = v);
+      fb.io.analogRead(bus.channel, onValue);
+      return {
+        referenceMv,
+        where: `${opts.board?.port ?? 'satellite'} A${bus.channel}`,
+        latest: () => latest,
+        async close() {
+          clearInterval(timer);
+          fb.io.removeListener(`analog-read-${bus.channel}`, onValue);
+          fb.io.reportAnalogPin(bus.channel, 0);
+        },
+      };
+    },
+
     async close() {
       const open = [...i2cBuses.values()];
       i2cBuses.clear();
@@ -157,13 +193,14 @@ export function nodeEnv(opts: { simulate: boolean; log: Logger; board?: BoardCon
 }
 
 /** What one part sees of its node: its own bus, resolved through the node's buses. */
-export function partEnv(node: Pick<NodeEnv, 'simulate' | 'log' | 'serialFor' | 'i2cFor'>, bus: BusConfig, part: string, latest: (q: string) => number | undefined = () => undefined): PartEnv {
+export function partEnv(node: Pick<NodeEnv, 'simulate' | 'log' | 'serialFor' | 'i2cFor'> & Partial<Pick<NodeEnv, 'analogFor'>>, bus: BusConfig, part: string, latest: (q: string) => number | undefined = () => undefined): PartEnv {
   return {
     simulate: node.simulate,
     log: node.log,
     bus,
     serial: (baud, attach) => node.serialFor(bus, part, baud, attach),
     i2c: () => node.i2cFor(bus, part),
+    analog: (simulatedMv) => (node.analogFor ? node.analogFor(bus, part, simulatedMv) : Promise.reject(wrongBus(part, bus, 'analog'))),
     latest,
   };
 }

@@ -56,7 +56,7 @@ export interface NodeDeps {
   log: Logger;
   modules: ReadonlyMap<string, PartModule<any>>;
   /** Bus access for this node (real or simulated, on the Pi or on an Arduino satellite). */
-  env: Pick<NodeEnv, 'simulate' | 'log' | 'serialFor' | 'i2cFor'>;
+  env: Pick<NodeEnv, 'simulate' | 'log' | 'serialFor' | 'i2cFor'> & Partial<Pick<NodeEnv, 'analogFor'>>;
   emit(reading: Reading): void;
   /** Called whenever a part's status changes (for the retained status topic and the local API). */
   onStatus?(statuses: Record<string, PartStatus>): void;

@@ -29,7 +29,7 @@ describe('station config', () => {
     expect(c.simulate).toBe(true);
     expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
     expect(c.nodes[0]?.parts.map((p) => p.part)).toEqual(['pms5003', 'bme280', 'sds011', 'sps30', 'pmsa003i', 'sht3x', 'no2-b43f']);
-    expect(c.nodes[1]?.board).toEqual({ type: 'firmata', port: '/dev/ttyACM1', baud_rate: 115_200 });
+    expect(c.nodes[1]?.board).toEqual({ type: 'firmata', port: '/dev/ttyACM1', baud_rate: 115_200, analog_reference_mv: 5000 });
     expect(c.nodes[0]?.parts[1]?.options).toEqual({ address: 0x76, oversampling: 1, max_status_polls: 50 });
     expect(c.counters[0]?.counter.detectors).toHaveLength(2);
     expect(c.influxdb).toBeUndefined();
@@ -64,7 +64,7 @@ describe('station config', () => {
 
   it('lists the known parts for an unknown one', () => {
     const [p] = problems(minimal.replace('part: bme280', 'part: bme680'));
-    expect(p).toBe('line 5: nodes.0.parts.0.part: unknown part "bme680"; known parts: pms5003, pms5003t, pms7003, pmsa003i, sds011, sps30, bme280, sht3x, sht4x, no2-b43f');
+    expect(p).toBe('line 5: nodes.0.parts.0.part: unknown part "bme680"; known parts: pms5003, pms5003t, pms7003, pmsa003i, sds011, sps30, bme280, sht3x, sht4x, no2-b43f, analog');
   });
 
   it('reports every problem at once, a bad env value included', () => {

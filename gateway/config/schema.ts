@@ -28,8 +28,10 @@ const busSchema = z.discriminatedUnion(
       })
       .strict(),
     z.object({ type: z.literal('firmata-i2c'), level_shifted: z.boolean().default(false) }).strict(),
+    // An Arduino satellite's analog input A0–A5 (10-bit ADC).
+    z.object({ type: z.literal('firmata-analog'), channel: z.number().int().min(0).max(5, 'an Uno/Nano has analog inputs A0–A5') }).strict(),
   ],
-  { error: 'bus.type must be "uart" (with path), "i2c" (with bus number), or on an Arduino satellite "firmata-serial" or "firmata-i2c"' },
+  { error: 'bus.type must be "uart" (with path), "i2c" (with bus number), or on an Arduino satellite "firmata-serial", "firmata-i2c" or "firmata-analog"' },
 );
 
 export type BusEntry = z.output<typeof busSchema>;
@@ -81,6 +83,8 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
           port: z.string().min(1),
           /** ConfigurableFirmata 2.10+ talks at 115200; StandardFirmata at 57600. */
           baud_rate: z.number().int().positive().default(115_200),
+          /** Full-scale voltage of the analog inputs (AREF): 5000 mV on a 5 V Uno/Nano by default. */
+          analog_reference_mv: z.number().positive().max(5500).default(5000),
         })
         .strict()
         .optional(),

@@ -197,6 +197,11 @@ function satellitePins(station: StationConfig, parts: PlacedPart[]): WiringProbl
       uses.push({ pin: arduinoUnoNano.i2c.scl, path: [...i2cPart.path, 'bus'], who: `its I2C SCL line, ${used}` });
     }
     for (const p of mine) {
+      if (p.bus.type === 'firmata-analog') {
+        // A0–A5 are Firmata pins 14–19: an analog input takes its pin like any other use.
+        uses.push({ pin: 14 + p.bus.channel, path: [...p.path, 'bus', 'channel'], who: `${p.id}'s analog input (${at([...p.path, 'bus', 'channel'])})` });
+        continue;
+      }
       if (p.bus.type !== 'firmata-serial') continue;
       uses.push({ pin: p.bus.rx_pin, path: [...p.path, 'bus', 'rx_pin'], who: `${p.id}'s RX (${at([...p.path, 'bus', 'rx_pin'])})` });
       uses.push({ pin: p.bus.tx_pin, path: [...p.path, 'bus', 'tx_pin'], who: `${p.id}'s TX (${at([...p.path, 'bus', 'tx_pin'])})` });
