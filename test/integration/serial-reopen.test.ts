@@ -11,16 +11,7 @@ import { Pms5003Simulator } from '../../firmware/drivers/pms5003/simulator.js';
 import { parseStation } from '../../gateway/config/load.js';
 import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
-
-async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until } from '../fakes/until.js';
 
 describe('a serial part unplugged and plugged back in', () => {
   const dir = mkdtempSync(join(tmpdir(), 'airlane-reopen-'));

@@ -13,18 +13,9 @@ import { parseStation } from '../../gateway/config/load.js';
 import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
 import { fastSimulatedNode } from '../fakes/simulated-station.js';
+import { until } from '../fakes/until.js';
 
 const SITE = 'Rue de la Paix, 12';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('a simulated station end to end', () => {
   let db: TestDatabase;

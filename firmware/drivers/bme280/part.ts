@@ -1,6 +1,6 @@
 // The BME280 as the node runtime opens it (PartModule, firmware/drivers/types.ts): on a simulated station the
 // simulator is attached to the FakeI2cBus the runtime hands over, so the driver runs unchanged.
-import { FakeI2cBus } from '../../buses/i2c.js';
+import { initOrRelease, openI2cDevice } from '../i2c-device.js';
 import type { PartModule } from '../types.js';
 import { Bme280 } from './bme280.js';
 import { bme280Definition } from './definition.js';
@@ -27,16 +27,12 @@ export const bme280Part: PartModule<Bme280Options> = {
     logic: { maxInputV: 3.6, source: 'Bosch BST-BME280-DS002 §1, VDDIO ≤ 3.6 V' },
   }),
   async open(options, env) {
-    const bus = await env.i2c();
-    const simulated = env.simulate && bus instanceof FakeI2cBus;
-    if (simulated) bus.attach(options.address, new Bme280Simulator());
-    const driver = new Bme280(bus, options);
-    await driver.init();
+    const device = await openI2cDevice(env, options.address, () => new Bme280Simulator());
+    const driver = new Bme280(device.bus, options);
+    await initOrRelease(device, () => driver.init());
     return {
       read: async () => ({ values: await driver.read() }),
-      async close() {
-        if (simulated) bus.detach(options.address);
-      },
+      close: async () => device.release(),
     };
   },
 };

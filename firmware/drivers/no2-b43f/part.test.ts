@@ -1,22 +1,12 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FakeI2cBus } from '../../buses/i2c.js';
+import { simulatedI2cEnv } from '../../../test/fakes/part-env.js';
 import { urbanConditions } from '../../sim/urban-day.js';
-import type { PartEnv } from '../types.js';
 import { aan803, algorithm1 } from './algorithm.js';
 import { sheet202440338 } from './fixtures.js';
 import { no2B43fPart } from './part.js';
 
-function simulatedEnv(bus: FakeI2cBus, temperature: number | undefined): PartEnv {
-  return {
-    bus: { type: 'i2c', bus: 1 },
-    simulate: true,
-    log: pino({ level: 'silent' }),
-    serial: () => Promise.reject(new Error('no serial here')),
-    i2c: async () => bus,
-    latest: (q) => (q === 'temperature_c' ? temperature : undefined),
-  };
-}
+const simulatedEnv = (bus: FakeI2cBus, temperature: number | undefined) => simulatedI2cEnv(bus, temperature === undefined ? {} : { temperature_c: temperature });
 
 describe('no2B43fPart', () => {
   const options = no2B43fPart.options.parse({ ...sheet202440338, sps: 860 });

@@ -1,19 +1,9 @@
-import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { FakeI2cBus } from '../../buses/i2c.js';
-import type { PartEnv } from '../types.js';
+import { simulatedI2cEnv } from '../../../test/fakes/part-env.js';
 import { pmsa003iPart } from './part.js';
 
-function simulatedEnv(bus: FakeI2cBus): PartEnv {
-  return {
-    bus: { type: 'i2c', bus: 1 },
-    simulate: true,
-    log: pino({ level: 'silent' }),
-    serial: () => Promise.reject(new Error('no serial here')),
-    i2c: async () => bus,
-    latest: () => undefined,
-  };
-}
+const simulatedEnv = (bus: FakeI2cBus) => simulatedI2cEnv(bus);
 
 describe('pmsa003iPart', () => {
   it('opens on a simulated station, flags warm-up, reads all quantities in range', async () => {

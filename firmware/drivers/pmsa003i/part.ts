@@ -1,7 +1,7 @@
 // The PMSA003I as the node runtime opens it (PartModule, firmware/drivers/types.ts): a polled I2C part, read
 // every `every_s`. Samples within warmup_s of opening are flagged `warmup` (the runtime discards them). On a
 // simulated station the simulator is attached to the FakeI2cBus the runtime hands over.
-import { FakeI2cBus } from '../../buses/i2c.js';
+import { initOrRelease, openI2cDevice } from '../i2c-device.js';
 import type { PartModule } from '../types.js';
 import { pmsa003iDefinition } from './definition.js';
 import { pmsa003iOptionsSchema, type Pmsa003iOptions } from './options.js';
@@ -19,19 +19,15 @@ export const pmsa003iPart: PartModule<Pmsa003iOptions> = {
     logic: { maxInputV: 3.3, source: 'Plantower PMSA003I manual V2.6 [U]; PyPMS docs/sensors/Plantower.md: not 5 V tolerant' },
   }),
   async open(options, env) {
-    const bus = await env.i2c();
-    const simulated = env.simulate && bus instanceof FakeI2cBus;
-    if (simulated) bus.attach(options.address, new Pmsa003iSimulator());
-    const driver = new Pmsa003i(bus, options);
+    const device = await openI2cDevice(env, options.address, () => new Pmsa003iSimulator());
+    const driver = new Pmsa003i(device.bus, options);
     return {
       warmupS: options.warmup_s,
       async read() {
         const r = await driver.read();
         return r.flags.length ? { values: r.values, flags: r.flags } : { values: r.values };
       },
-      async close() {
-        if (simulated) bus.detach(options.address);
-      },
+      close: async () => device.release(),
     };
   },
 };

@@ -1,7 +1,7 @@
 // The SHT3x as the node runtime opens it (PartModule, firmware/drivers/types.ts): a polled I2C part. On a
 // simulated station the simulator is attached to the FakeI2cBus the runtime hands over, so the driver runs
 // unchanged.
-import { FakeI2cBus } from '../../buses/i2c.js';
+import { initOrRelease, openI2cDevice } from '../i2c-device.js';
 import type { PartModule } from '../types.js';
 import { sht3xDefinition } from './definition.js';
 import { sht3xOptionsSchema, type Sht3xOptions } from './options.js';
@@ -28,21 +28,12 @@ export const sht3xPart: PartModule<Sht3xOptions> = {
     logic: { maxInputV: 5.5, source: 'Sensirion SHT3x-DIS datasheet V5 §2, VDD ≤ 5.5 V' },
   }),
   async open(options, env) {
-    const bus = await env.i2c();
-    const simulated = env.simulate && bus instanceof FakeI2cBus;
-    if (simulated) bus.attach(options.address, new Sht3xSimulator({ address: options.address }));
-    const driver = new Sht3x(bus, options);
-    try {
-      await driver.init();
-    } catch (e) {
-      if (simulated) bus.detach(options.address);
-      throw e;
-    }
+    const device = await openI2cDevice(env, options.address, () => new Sht3xSimulator({ address: options.address }));
+    const driver = new Sht3x(device.bus, options);
+    await initOrRelease(device, () => driver.init());
     return {
       read: async () => ({ values: await driver.read() }),
-      async close() {
-        if (simulated) bus.detach(options.address);
-      },
+      close: async () => device.release(),
     };
   },
 };

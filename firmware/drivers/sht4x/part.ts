@@ -1,6 +1,6 @@
 // The SHT4x as the node runtime opens it (PartModule, firmware/drivers/types.ts): a polled I2C part. On a
 // simulated station the simulator is attached to the FakeI2cBus the runtime hands over.
-import { FakeI2cBus } from '../../buses/i2c.js';
+import { initOrRelease, openI2cDevice } from '../i2c-device.js';
 import type { PartModule } from '../types.js';
 import { sht4xDefinition } from './definition.js';
 import { sht4xOptionsSchema, type Sht4xOptions } from './options.js';
@@ -28,24 +28,15 @@ export const sht4xPart: PartModule<Sht4xOptions> = {
     logic: { maxInputV: 3.6, source: 'Sensirion SHT4x datasheet v3, VDD 1.08–3.6 V' },
   }),
   async open(options, env) {
-    const bus = await env.i2c();
-    const simulated = env.simulate && bus instanceof FakeI2cBus;
-    if (simulated) bus.attach(options.address, new Sht4xSimulator({ address: options.address }));
-    const driver = new Sht4x(bus, options);
-    try {
-      await driver.init();
-    } catch (e) {
-      if (simulated) bus.detach(options.address);
-      throw e;
-    }
+    const device = await openI2cDevice(env, options.address, () => new Sht4xSimulator({ address: options.address }));
+    const driver = new Sht4x(device.bus, options);
+    await initOrRelease(device, () => driver.init());
     return {
       async read() {
         const r = await driver.read();
         return r.flags.length ? { values: r.values, flags: r.flags } : { values: r.values };
       },
-      async close() {
-        if (simulated) bus.detach(options.address);
-      },
+      close: async () => device.release(),
     };
   },
 };
