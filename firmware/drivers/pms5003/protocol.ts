@@ -9,6 +9,7 @@
 // Any other LEN after `42 4D` is not a frame: the scanner moves one byte on and keeps looking.
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Values } from '../types.js';
+import { ChunkScanner } from '../../protocols/chunk-scanner.js';
 
 export type PmsVariant = 'pms5003' | 'pms5003t';
 export const PMS_VARIANTS: readonly PmsVariant[] = ['pms5003', 'pms5003t'];
@@ -54,48 +55,16 @@ const hex4 = (n: number) => '0x' + n.toString(16).padStart(4, '0');
  * rejected candidate. Between chunks it keeps at most 31 bytes (an unfinished frame) in a fixed scratch buffer,
  * so a chunk is never copied whole: only the kept tail plus the first bytes of the next chunk are.
  */
-export class PmsScanner {
+export class PmsScanner extends ChunkScanner {
   readonly counts: PmsCounts = { frames: 0, acks: 0, errors: { checksum: 0, length: 0, truncated: 0 } };
-  // tail (≤ 31 B) + enough of the next chunk to finish any frame that starts inside the tail (≤ 32 B)
-  private readonly scratch = new Uint8Array(2 * PMS_MAX_FRAME);
-  private tailLen = 0;
 
-  constructor(private readonly sink: PmsSink) {}
-
-  /** Bytes kept from the previous chunk (an unfinished frame or a lone 0x42). */
-  get pending(): number {
-    return this.tailLen;
-  }
-
-  push(chunk: Uint8Array): void {
-    let offset = 0;
-    if (this.tailLen > 0) {
-      const tailLen = this.tailLen;
-      const take = Math.min(chunk.length, this.scratch.length - tailLen);
-      this.scratch.set(chunk.subarray(0, take), tailLen);
-      const filled = tailLen + take;
-      // Only frames that START inside the old tail are resolved here; the chunk itself is scanned in place.
-      const stop = this.scan(this.scratch, 0, filled, tailLen);
-      if (stop < tailLen) {
-        // Still unfinished: only possible when the whole chunk fit into the scratch buffer.
-        this.scratch.copyWithin(0, stop, filled);
-        this.tailLen = filled - stop;
-        return;
-      }
-      this.tailLen = 0;
-      offset = stop - tailLen;
-    }
-    const stop = this.scan(chunk, offset, chunk.length, chunk.length);
-    if (stop < chunk.length) {
-      this.scratch.set(chunk.subarray(stop), 0);
-      this.tailLen = chunk.length - stop;
-    }
+  constructor(private readonly sink: PmsSink) {
+    super(PMS_MAX_FRAME);
   }
 
   /** End of input: an unfinished frame left in the tail is reported as truncated. Resets the scanner. */
   end(): void {
-    const n = this.tailLen;
-    this.tailLen = 0;
+    const n = this.takeTail();
     if (n >= 2) {
       this.counts.errors.truncated++;
       this.sink.error('truncated', `input ended inside a frame (${n} bytes of it received)`, this.scratch, 0, n);
@@ -104,7 +73,7 @@ export class PmsScanner {
 
   /** Drops the kept tail without reporting it (after a silence the rest of that frame will never come). */
   reset(): void {
-    this.tailLen = 0;
+    this.takeTail();
   }
 
   /**
@@ -112,7 +81,7 @@ export class PmsScanner {
    * `startLimit` (or beyond, after a frame) when done, or the start of a candidate frame that needs bytes
    * past `end`.
    */
-  private scan(buf: Uint8Array, from: number, end: number, startLimit: number): number {
+  protected scan(buf: Uint8Array, from: number, end: number, startLimit: number): number {
     const sink = this.sink;
     const counts = this.counts;
     let i = from;

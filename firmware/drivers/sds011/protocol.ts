@@ -9,6 +9,7 @@
 // scanner resyncs one byte after its `AA`, since a real frame may begin inside the refused bytes.
 import { Transform, type TransformCallback } from 'node:stream';
 import type { Values } from '../types.js';
+import { ChunkScanner } from '../../protocols/chunk-scanner.js';
 
 export const SDS_HEAD = 0xaa;
 export const SDS_TAIL = 0xab;
@@ -53,48 +54,16 @@ export function frameChecksum(buf: Uint8Array, start = 0): number {
  * and refused candidate. Between chunks it keeps at most 9 bytes (an unfinished frame) in a fixed scratch
  * buffer; the chunk itself is scanned in place.
  */
-export class SdsScanner {
+export class SdsScanner extends ChunkScanner {
   readonly counts: SdsCounts = { frames: 0, replies: 0, errors: { checksum: 0, tail: 0, truncated: 0 } };
-  // kept tail (≤ 9 B) + enough of the next chunk to finish any frame that starts inside it (≥ 11 B)
-  private readonly scratch = new Uint8Array(2 * SDS_FRAME_BYTES);
-  private tailLen = 0;
 
-  constructor(private readonly sink: SdsSink) {}
-
-  /** Bytes kept from the previous chunk (an unfinished frame or a lone 0xAA). */
-  get pending(): number {
-    return this.tailLen;
-  }
-
-  push(chunk: Uint8Array): void {
-    let offset = 0;
-    if (this.tailLen > 0) {
-      const tailLen = this.tailLen;
-      const take = Math.min(chunk.length, this.scratch.length - tailLen);
-      this.scratch.set(chunk.subarray(0, take), tailLen);
-      const filled = tailLen + take;
-      // Only candidates that START inside the old tail are resolved here.
-      const stop = this.scan(this.scratch, 0, filled, tailLen);
-      if (stop < tailLen) {
-        // Still unfinished: only possible when the whole chunk fit into the scratch buffer.
-        this.scratch.copyWithin(0, stop, filled);
-        this.tailLen = filled - stop;
-        return;
-      }
-      this.tailLen = 0;
-      offset = stop - tailLen;
-    }
-    const stop = this.scan(chunk, offset, chunk.length, chunk.length);
-    if (stop < chunk.length) {
-      this.scratch.set(chunk.subarray(stop), 0);
-      this.tailLen = chunk.length - stop;
-    }
+  constructor(private readonly sink: SdsSink) {
+    super(SDS_FRAME_BYTES);
   }
 
   /** End of input: an unfinished frame (`AA C0`/`AA C5` and more) is reported as truncated. Resets the scanner. */
   end(): void {
-    const n = this.tailLen;
-    this.tailLen = 0;
+    const n = this.takeTail();
     if (n >= 2) {
       this.counts.errors.truncated++;
       this.sink.error('truncated', `input ended inside a frame (${n} of 10 bytes received)`, this.scratch, 0, n);
@@ -103,14 +72,14 @@ export class SdsScanner {
 
   /** Drops the kept tail without reporting it (after a silence the rest of that frame will never come). */
   reset(): void {
-    this.tailLen = 0;
+    this.takeTail();
   }
 
   /**
    * Scans buf[from, end) for frames starting before `startLimit`. Returns where scanning stopped: `startLimit`
    * or beyond when done, or the start of a candidate that needs bytes past `end`.
    */
-  private scan(buf: Uint8Array, from: number, end: number, startLimit: number): number {
+  protected scan(buf: Uint8Array, from: number, end: number, startLimit: number): number {
     const sink = this.sink;
     const counts = this.counts;
     let i = from;
