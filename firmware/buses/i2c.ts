@@ -60,3 +60,27 @@ export class FakeI2cBus implements I2cBus {
     return d.onRead(length);
   }
 }
+
+/**
+ * Reads `length` bytes, retrying while the device does not acknowledge (a sensor still measuring NACKs its read
+ * address: Sensirion SHT3x §4.4, SHT4x §4.4). Resolves with the bytes, or rejects with the last bus error.
+ */
+export async function readWhenReady(
+  bus: I2cBus,
+  address: number,
+  length: number,
+  attempts: number,
+  sleep: (ms: number) => Promise<void>,
+): Promise<Uint8Array> {
+  let last: unknown;
+  for (let i = 0; i < attempts; i++) {
+    try {
+      return await bus.read(address, length);
+    } catch (e) {
+      if (!(e instanceof I2cError)) throw e;
+      last = e;
+      if (i + 1 < attempts) await sleep(1);
+    }
+  }
+  throw last;
+}

@@ -1,7 +1,7 @@
 // SHT3x driver: single-shot measurements over an injected I2cBus (Datasheet SHT3x-DIS V5 §4.3–4.4). The read
 // header is NACKed while the sensor measures (no clock stretching), which the bus reports as an I2cError: the
 // driver waits the datasheet's maximum measurement time, then retries the read a bounded number of times.
-import { I2cError, type I2cBus } from '../../buses/i2c.js';
+import { I2cError, readWhenReady, type I2cBus } from '../../buses/i2c.js';
 import { SensirionWordError } from '../../protocols/sensirion-words.js';
 import { sht3xOptionsSchema, type Sht3xOptions, type Sht3xOptionsInput } from './options.js';
 import {
@@ -56,21 +56,16 @@ export class Sht3x {
   /** Reads `length` bytes, retrying while the sensor NACKs because it is still busy. */
   private async readReply(length: number, what: string): Promise<Uint8Array> {
     const attempts = this.options.max_read_attempts;
-    let last: unknown;
-    for (let i = 0; i < attempts; i++) {
-      try {
-        return await this.bus.read(this.options.address, length);
-      } catch (e) {
-        if (!(e instanceof I2cError)) throw e;
-        last = e;
-        if (i + 1 < attempts) await this.sleep(1);
-      }
+    try {
+      return await readWhenReady(this.bus, this.options.address, length, attempts, this.sleep);
+    } catch (e) {
+      if (!(e instanceof I2cError)) throw e;
+      throw new I2cError(
+        `${this.where()} did not answer the ${what} read after ${attempts} attempts (${e.message}); ` +
+          'check wiring, the ADDR pin and the supply',
+        this.options.address,
+      );
     }
-    throw new I2cError(
-      `${this.where()} did not answer the ${what} read after ${attempts} attempts (${(last as Error).message}); ` +
-        'check wiring, the ADDR pin and the supply',
-      this.options.address,
-    );
   }
 
   private decode<T>(reply: Uint8Array, decode: (r: Uint8Array) => T): T {
