@@ -77,6 +77,25 @@ program
     });
   });
 
+program
+  .command('flash')
+  .description('program an Arduino over its bootloader (STK500v1), verify it, check that Firmata answers')
+  .option('--board <board>', 'nano | nano-old-bootloader | uno')
+  .option('--port <path>', 'serial port of the Arduino')
+  .option('--hex <file>', 'sketch as Intel HEX (e.g. ConfigurableFirmata built for the board)')
+  .option('--json', 'one JSON object instead of the summary line')
+  .option('--firmata-baud <rate>', 'Firmata rate after flashing (default: try 57600, then 115200)')
+  .option('--no-firmata-check', 'do not open the board with Firmata afterwards')
+  .action(async (o: Record<string, unknown>) => {
+    const { runFlash } = await import('./flash.js');
+    process.exitCode = await runFlash(o, {
+      out: (l) => console.log(l),
+      err: (l) => console.error(l),
+      errRaw: (t) => process.stderr.write(t),
+      isTTY: process.stderr.isTTY ?? false,
+    });
+  });
+
 try {
   await program.parseAsync(process.argv);
 } catch (e) {
