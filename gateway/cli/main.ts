@@ -77,6 +77,21 @@ program
     });
   });
 
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+program
+  .command('probe')
+  .description('identify the sensors and boards wired to this Pi (serial ports and I2C)')
+  .option('--json', 'one JSON object {serial, i2c}')
+  .option('--port <path>', 'probe this serial port instead of the discovered ones (repeatable)', collect)
+  .option('--i2c-bus <n>', 'I2C bus number to scan (repeatable; default 1)', collect)
+  .action(async (o: { json?: boolean; port?: string[]; i2cBus?: string[] }) => {
+    const { runProbe } = await import('./probe.js');
+    process.exitCode = await runProbe(
+      { ...(o.json ? { json: true } : {}), ...(o.port ? { ports: o.port } : {}), ...(o.i2cBus ? { i2cBuses: o.i2cBus } : {}) },
+      { out: (l) => console.log(l), err: (l) => console.error(l) },
+    );
+  });
+
 program
   .command('flash')
   .description('program an Arduino over its bootloader (STK500v1), verify it, check that Firmata answers')
