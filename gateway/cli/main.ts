@@ -93,6 +93,19 @@ program
   });
 
 program
+  .command('commission')
+  .description('check every part of a node on the pole, keep the record and publish it (stop the station service first)')
+  .option('--station <file>', 'station file (YAML or JSON)')
+  .option('--node <id>', 'only this node (default: every node)')
+  .option('--by <name>', 'installer name for the record')
+  .option('--json', 'one JSON line per node')
+  .option('--seconds <n>', 'observation window per node', Number)
+  .action(async (o: Record<string, unknown>) => {
+    const { runCommission } = await import('./commission.js');
+    process.exitCode = await runCommission(o, { out: (l) => console.log(l), err: (l) => console.error(l) });
+  });
+
+program
   .command('flash')
   .description('program an Arduino over its bootloader (STK500v1), verify it, check that Firmata answers')
   .option('--board <board>', 'nano | nano-old-bootloader | uno')

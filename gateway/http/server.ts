@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { LatestStore } from '../outputs/latest/latest.js';
 import type { Stats } from '../core/stats.js';
 import { PAGE } from './page.js';
+import { INSTALLER_PAGE } from './installer-page.js';
 
 export interface HttpDeps {
   latest: LatestStore;
@@ -12,6 +13,8 @@ export interface HttpDeps {
   depth: () => Record<string, number>;
   /** Per-node, per-part status (state, last reading, last error, gaps). */
   status: () => unknown;
+  /** The newest commissioning record, if any. */
+  commissioning?: () => unknown;
 }
 
 export interface HttpHandle {
@@ -31,6 +34,14 @@ export async function startHttp(host: string, port: number, deps: HttpDeps): Pro
     if (path === '/api/v1/latest') return json({ generated: new Date().toISOString(), sites: deps.latest.snapshot() });
     if (path === '/api/v1/stats') return json({ ...deps.stats.toJSON(), queued: deps.depth() });
     if (path === '/api/v1/status') return json(deps.status());
+    if (path === '/api/v1/commissioning') {
+      const r = deps.commissioning?.();
+      return r ? json(r) : json({ error: 'no commissioning record yet; run airlane commission' }, 404);
+    }
+    if (path === '/installer') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      return res.end(INSTALLER_PAGE);
+    }
     if (path === '/' || path === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(PAGE);
