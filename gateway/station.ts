@@ -46,7 +46,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       cleanups.push(() => broker!.close());
       mqttUrl = broker.url;
     }
-    const mqttConf = config.mqtt ?? { url: mqttUrl, client_id: 'airlane-gateway-out', gateway: config.gateway, batch_size: 500, flush_interval_ms: 200, subscribe: true };
+    const mqttConf = config.mqtt ?? { url: mqttUrl, client_id: 'airlane-gateway-out', gateway: config.gateway, batch_size: 500, flush_interval_ms: 200, subscribe: true, require_commissioning: false };
 
     const latest = new LatestStore();
     const outputs: OutputSlot[] = [{ output: latest, durable: false, batchSize: 1, flushIntervalMs: 0 }];
@@ -69,7 +69,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     const inputs: Input[] = [local];
     if (mqttConf.subscribe) {
       inputs.push(
-        new MqttInput(mqttInputOptions.parse({ url: mqttUrl, client_id: `airlane-in-${config.site}-${config.gateway}` }), {
+        new MqttInput(mqttInputOptions.parse({ url: mqttUrl, client_id: `airlane-in-${config.site}-${config.gateway}`, require_commissioning: mqttConf.require_commissioning }), {
           log: log.child({ input: 'mqtt' }),
           isLocal: (kind, site, id) => site === config.site && (kind === 'reading' ? localNodes.has(id) : localDetectors.has(id)),
         }),

@@ -47,8 +47,12 @@ export function parseMessage(topic: string, payload: Buffer, maxBytes = 65_536):
   return { ok: true, metric: readingToMetric(r.data) };
 }
 
+const COMMISSIONING = /^airlane\/v1\/([^/]+)\/([^/]+)\/commissioning$/;
+
 export class MqttInput implements Input {
   readonly name = 'mqtt';
+  /** site/node pairs whose latest commissioning record passed. */
+  readonly commissioned = new Set<string>();
   private client: MqttClient | undefined;
   private holding = false;
   /** The last commit failed: take nothing more until the outbox accepts writes again. */
@@ -79,6 +83,12 @@ export class MqttInput implements Input {
       }
       const topic = packet.topic;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+      const commissioning = COMMISSIONING.exec(topic);
+      if (commissioning) {
+        this.noteCommissioning(commissioning[1]!, commissioning[2]!, payload);
+        this.holdAcks(client, sink, log);
+        return done();
+      }
       const parsed = parseMessage(topic, payload, this.options.max_payload_bytes);
       if (!parsed.ok) {
         sink.reject(parsed.where, parsed.reason);
@@ -86,7 +96,11 @@ export class MqttInput implements Input {
         const m = parsed.metric;
         const id = m.measurement === 'traffic' ? m.tags.detector : m.tags.node;
         const kind = m.measurement === 'traffic' ? 'traffic' : 'reading';
-        if (!isLocal?.(kind, m.tags.site ?? '', id ?? '')) {
+        if (isLocal?.(kind, m.tags.site ?? '', id ?? '')) {
+          // our own data echoed by the broker
+        } else if (kind === 'reading' && this.options.require_commissioning && !this.commissioned.has(`${m.tags.site}/${m.tags.node}`)) {
+          sink.reject('mqtt', `node ${m.tags.node} at ${m.tags.site} is not commissioned: run airlane commission for it (topic ${topic})`);
+        } else {
           m.meta = { ...m.meta, remote: true };
           sink.push(m);
         }
@@ -106,6 +120,18 @@ export class MqttInput implements Input {
     });
     client.on('connect', () => client.subscribe(this.options.topics, { qos: 1 }));
     if (client.connected) await client.subscribeAsync(this.options.topics, { qos: 1 });
+  }
+
+  private noteCommissioning(site: string, node: string, payload: Buffer): void {
+    let pass = false;
+    try {
+      const record = JSON.parse(payload.toString('utf8')) as { pass?: unknown; site?: unknown; node?: unknown };
+      pass = record.pass === true && record.site === site && record.node === node;
+    } catch {
+      // an unreadable record commissions nothing
+    }
+    if (pass) this.commissioned.add(`${site}/${node}`);
+    else this.commissioned.delete(`${site}/${node}`);
   }
 
   async stop(): Promise<void> {
