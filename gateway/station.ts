@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { BusEntry, StationConfig } from './config/schema.js';
+import type { StationConfig } from './config/schema.js';
 import { Pipeline, type OutputSlot } from './core/pipeline.js';
 import type { Input } from './core/plugin.js';
 import { LocalInput } from './inputs/local/local.js';
@@ -19,7 +19,7 @@ import { startHttp, type HttpHandle } from './http/server.js';
 import { lastCommissioning } from './http/installer-page.js';
 import { NodeRuntime, type PartStatus } from '../firmware/node/runtime.js';
 import { partModules } from '../firmware/drivers/index.js';
-import { nodeEnv, type NodeEnv } from '../firmware/node/env.js';
+import { describeBus, nodeEnv, type NodeEnv } from '../firmware/node/env.js';
 import { keepCounter } from '../firmware/node/counter.js';
 
 export interface Station {
@@ -164,21 +164,6 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
   }
 }
 
-/** Where a part is wired, in the words an installer uses. */
-function describeBus(bus: BusEntry, boardPort: string | undefined): string {
-  switch (bus.type) {
-    case 'uart':
-      return bus.path;
-    case 'i2c':
-      return `i2c-${bus.bus}`;
-    case 'firmata-serial':
-      return `${boardPort} software serial ${bus.port_id - 8} (rx ${bus.rx_pin}, tx ${bus.tx_pin})`;
-    case 'firmata-i2c':
-      return `${boardPort} I2C`;
-    case 'firmata-analog':
-      return `${boardPort} A${bus.channel}`;
-  }
-}
 
 async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);

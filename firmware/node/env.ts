@@ -204,3 +204,19 @@ export function partEnv(node: Pick<NodeEnv, 'simulate' | 'log' | 'serialFor' | '
     latest,
   };
 }
+
+/** Where a part is wired, in the words an installer uses. */
+export function describeBus(bus: BusConfig, boardPort = 'the satellite'): string {
+  switch (bus.type) {
+    case 'uart':
+      return bus.path;
+    case 'i2c':
+      return `i2c-${bus.bus}`;
+    case 'firmata-serial':
+      return `${boardPort} software serial ${bus.port_id - 8} (rx ${bus.rx_pin}, tx ${bus.tx_pin})`;
+    case 'firmata-i2c':
+      return `${boardPort} I2C`;
+    case 'firmata-analog':
+      return `${boardPort} A${bus.channel}`;
+  }
+}

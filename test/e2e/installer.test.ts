@@ -1,6 +1,5 @@
 // The installer page in Debian's headless Chromium at a phone's size: every part of the simulated pole shows its
 // state and a live value, and the last commissioning record is shown beside the part it judged.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,20 +9,9 @@ import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
 import { lastCommissioning } from '../../gateway/http/installer-page.js';
 import type { CommissioningRecord } from '../../firmware/installer/commission/commission.js';
-import { findExecutable } from '../services/daemon.js';
+import { chromium } from '../fakes/chromium.js';
 import { fastSimulatedNode } from '../fakes/simulated-station.js';
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--window-size=390,844',
-];
 
 const PARTS = ['pms5003', 'bme280', 'no2-b43f'];
 
@@ -77,15 +65,7 @@ describe('the installer page on a phone-sized headless Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function chromium(...args: string[]): Promise<{ status: number; stdout: string }> {
-    const bin = findExecutable('chromium');
-    if (!bin) throw new Error('chromium is not installed (apt-get install chromium); npm test installs it in CI');
-    return new Promise((done) =>
-      execFile(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${join(dir, 'profile')}`, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout) =>
-        done({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-      ),
-    );
-  }
+  const browse = (...args: string[]) => chromium(join(dir, 'profile'), ...args);
 
   it('lastCommissioning picks the newest record', () => {
     expect(lastCommissioning(dataDir)?.by).toBe('ana');
@@ -93,7 +73,7 @@ describe('the installer page on a phone-sized headless Chromium', () => {
   });
 
   it("shows every part's state, a live value and the last commissioning result", async () => {
-    const r = await chromium('--virtual-time-budget=4000', '--dump-dom', url);
+    const r = await browse('--virtual-time-budget=4000', '--dump-dom', url);
     expect(r.status).toBe(0);
     const dom = r.stdout;
     for (const part of PARTS) {
@@ -116,7 +96,7 @@ describe('the installer page on a phone-sized headless Chromium', () => {
     mkdirSync(out, { recursive: true });
     const shot = join(out, 'installer.png');
     rmSync(shot, { force: true });
-    const r = await chromium('--virtual-time-budget=4000', `--screenshot=${shot}`, url);
+    const r = await browse('--virtual-time-budget=4000', `--screenshot=${shot}`, url);
     expect(r.status).toBe(0);
     expect(existsSync(shot)).toBe(true);
     const png = readFileSync(shot);

@@ -1,6 +1,5 @@
 // The station page in a real browser (Debian's headless Chromium) at a phone's size: the live figures an
 // installer looks for — PM2.5, NO2 and vehicles — are rendered from /api/v1/latest by the page's own script.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,20 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStation } from '../../gateway/config/load.js';
 import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
-import { findExecutable } from '../services/daemon.js';
+import { chromium } from '../fakes/chromium.js';
 import { fastSimulatedNode } from '../fakes/simulated-station.js';
 
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--window-size=390,844',
-];
 
 describe('the station page on a phone-sized headless Chromium', () => {
   let station: Station;
@@ -57,19 +45,10 @@ describe('the station page on a phone-sized headless Chromium', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  // Asynchronous: the station serving the page runs in this very process.
-  function chromium(...args: string[]): Promise<{ status: number; stdout: string }> {
-    const bin = findExecutable('chromium');
-    if (!bin) throw new Error('chromium is not installed (apt-get install chromium); npm test installs it in CI');
-    return new Promise((resolve) =>
-      execFile(bin, [...CHROMIUM_FLAGS, `--user-data-dir=${join(dir, 'profile')}`, ...args], { encoding: 'utf8', timeout: 60_000, maxBuffer: 16 << 20 }, (err, stdout) =>
-        resolve({ status: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
-      ),
-    );
-  }
+  const browse = (...args: string[]) => chromium(join(dir, 'profile'), ...args);
 
   it('renders PM2.5, NO2 and vehicles with numbers from the API', async () => {
-    const r = await chromium('--virtual-time-budget=4000', '--dump-dom', station.httpUrl);
+    const r = await browse('--virtual-time-budget=4000', '--dump-dom', station.httpUrl);
     expect(r.status).toBe(0);
     const dom = r.stdout;
     const card = (q: string) => dom.match(new RegExp(`data-quantity="${q}"[^>]*>.*?<div class="v">([-0-9.]+)<span`, 's'))?.[1];
@@ -86,7 +65,7 @@ describe('the station page on a phone-sized headless Chromium', () => {
 
   it('fits a 390 px wide screen (screenshot for a person to look at)', async () => {
     const shot = join(dir, 'page.png');
-    const r = await chromium('--virtual-time-budget=4000', `--screenshot=${shot}`, station.httpUrl);
+    const r = await browse('--virtual-time-budget=4000', `--screenshot=${shot}`, station.httpUrl);
     expect(r.status).toBe(0);
     expect(existsSync(shot)).toBe(true);
     if (process.env.AIRLANE_KEEP_SCREENSHOT) writeFileSync(process.env.AIRLANE_KEEP_SCREENSHOT, readFileSync(shot));

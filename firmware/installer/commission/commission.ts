@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Reading } from '../../contract.js';
 import type { PartModule, Values } from '../../drivers/types.js';
 import { NodeRuntime, type NodeConfig, type NodePartConfig, type PartStatus } from '../../node/runtime.js';
-import { nodeEnv, type BoardConfig, type NodeEnv } from '../../node/env.js';
+import { describeBus, nodeEnv, type BoardConfig, type NodeEnv } from '../../node/env.js';
 import { MIN_READINGS, STUCK_MIN_READINGS, STUCK_MIN_SPAN_S, runChecks, type CheckResult, type PartWindow } from './checks.js';
 
 /** What commissioning needs of the station file (a StationConfig fits). */
@@ -85,7 +85,7 @@ export async function commissionNode(
     site: station.site,
     id: node.id,
     clock: station.clock,
-    parts: node.parts.map((p) => ({ ...p, where: describe(p.bus) })),
+    parts: node.parts.map((p) => ({ ...p, where: describeBus(p.bus, node.board?.port) })),
   };
   const env = deps.env ?? nodeEnv({ simulate: station.simulate, log: deps.log, board: node.board });
   const rt = new NodeRuntime(config, {
@@ -133,17 +133,3 @@ export async function commissionNode(
   };
 }
 
-function describe(bus: NodePartConfig['bus']): string {
-  switch (bus.type) {
-    case 'uart':
-      return bus.path;
-    case 'i2c':
-      return `i2c-${bus.bus}`;
-    case 'firmata-serial':
-      return `satellite software serial ${bus.port_id - 8}`;
-    case 'firmata-i2c':
-      return 'satellite I2C';
-    case 'firmata-analog':
-      return `satellite A${bus.channel}`;
-  }
-}
