@@ -16,7 +16,7 @@ import { InfluxDbOutput } from './outputs/influxdb/index.js';
 import { AirTrafficWindow } from './aggregators/air-traffic/air-traffic.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
-import { lastCommissioning } from './http/installer-page.js';
+import { commissioningByNode } from './http/installer-page.js';
 import { NodeRuntime, type PartStatus } from '../firmware/node/runtime.js';
 import { partModules } from '../firmware/drivers/index.js';
 import { describeBus, nodeEnv, type NodeEnv } from '../firmware/node/env.js';
@@ -144,7 +144,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       stats: pipeline.stats,
       depth: () => Object.fromEntries(outputs.filter((o) => o.durable).map((o) => [o.output.name, pipeline.depth(o.output.name)])),
       status: () => statusSnapshot(),
-      commissioning: () => lastCommissioning(dataDir),
+      commissioning: () => commissioningByNode(dataDir),
     });
     cleanups.push(() => http.close());
 

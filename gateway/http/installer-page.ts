@@ -6,28 +6,29 @@ import { join } from 'node:path';
 import type { CommissioningRecord } from '../../firmware/installer/commission/commission.js';
 
 /**
- * The newest commissioning record in <data_dir>/commissioning (by its `time`), or undefined when there is none
- * or none can be read. Files that do not parse are skipped: a half-written record must not hide the last good one.
+ * The newest commissioning record of each node in <data_dir>/commissioning (by its `time`). Files that do not
+ * parse are skipped: a half-written record must not hide the last good one.
  */
-export function lastCommissioning(dataDir: string): CommissioningRecord | undefined {
+export function commissioningByNode(dataDir: string): Record<string, CommissioningRecord> {
+  const newest: Record<string, CommissioningRecord> = {};
   const dir = join(dataDir, 'commissioning');
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => n.endsWith('.json'));
   } catch {
-    return undefined;
+    return newest;
   }
-  let best: CommissioningRecord | undefined;
   for (const name of names) {
     try {
       const r = JSON.parse(readFileSync(join(dir, name), 'utf8')) as CommissioningRecord;
       if (typeof r?.time !== 'string' || typeof r.node !== 'string') continue;
-      if (!best || Date.parse(r.time) > Date.parse(best.time)) best = r;
+      const best = newest[r.node];
+      if (!best || Date.parse(r.time) > Date.parse(best.time)) newest[r.node] = r;
     } catch {
       continue;
     }
   }
-  return best;
+  return newest;
 }
 
 export const INSTALLER_PAGE = `<!doctype html>
@@ -74,7 +75,7 @@ function render(status, latest, comm) {
   if (!ids.length) root.append(el('p', null, 'No node is running on this station yet.'));
   for (const node of ids) {
     root.append(el('h2', null, node + ' · ' + site));
-    const c = comm && comm.node === node ? comm : undefined;
+    const c = comm && comm.nodes ? comm.nodes[node] : undefined;
     for (const [part, st] of Object.entries(nodes[node])) {
       const box = el('div', 'part');
       box.dataset.part = part;
@@ -111,7 +112,7 @@ function render(status, latest, comm) {
 async function tick() {
   try {
     const [status, latest, comm] = await Promise.all([get('/api/v1/status'), get('/api/v1/latest'), get('/api/v1/commissioning').catch(() => null)]);
-    render(status, latest, comm && comm.node ? comm : undefined);
+    render(status, latest, comm);
     document.getElementById('status').textContent = 'live · ' + new Date().toLocaleTimeString();
   } catch (e) {
     document.getElementById('status').textContent = 'offline: ' + e.message;

@@ -13,8 +13,8 @@ export interface HttpDeps {
   depth: () => Record<string, number>;
   /** Per-node, per-part status (state, last reading, last error, gaps). */
   status: () => unknown;
-  /** The newest commissioning record, if any. */
-  commissioning?: () => unknown;
+  /** The newest commissioning record of each node. */
+  commissioning?: () => Record<string, unknown>;
 }
 
 export interface HttpHandle {
@@ -34,10 +34,7 @@ export async function startHttp(host: string, port: number, deps: HttpDeps): Pro
     if (path === '/api/v1/latest') return json({ generated: new Date().toISOString(), sites: deps.latest.snapshot() });
     if (path === '/api/v1/stats') return json({ ...deps.stats.toJSON(), queued: deps.depth() });
     if (path === '/api/v1/status') return json(deps.status());
-    if (path === '/api/v1/commissioning') {
-      const r = deps.commissioning?.();
-      return r ? json(r) : json({ error: 'no commissioning record yet; run airlane commission' }, 404);
-    }
+    if (path === '/api/v1/commissioning') return json({ nodes: deps.commissioning?.() ?? {} });
     if (path === '/installer') {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
       return res.end(INSTALLER_PAGE);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseStation } from '../../gateway/config/load.js';
 import { startStation, type Station } from '../../gateway/station.js';
 import { silentLogger } from '../../gateway/core/log.js';
-import { lastCommissioning } from '../../gateway/http/installer-page.js';
+import { commissioningByNode } from '../../gateway/http/installer-page.js';
 import type { CommissioningRecord } from '../../firmware/installer/commission/commission.js';
 import { chromium } from '../fakes/chromium.js';
 import { fastSimulatedNode } from '../fakes/simulated-station.js';
@@ -67,9 +67,13 @@ describe('the installer page on a phone-sized headless Chromium', () => {
 
   const browse = (...args: string[]) => chromium(join(dir, 'profile'), ...args);
 
-  it('lastCommissioning picks the newest record', () => {
-    expect(lastCommissioning(dataDir)?.by).toBe('ana');
-    expect(lastCommissioning(join(dir, 'nowhere'))).toBeUndefined();
+  it('keeps the newest commissioning record of each node, and serves them', async () => {
+    writeFileSync(join(dataDir, 'commissioning', 'pole-2-2026-01-01T00-00-00-000Z.json'), JSON.stringify({ node: 'pole-2', site: 'demo-street', pass: true, time: '2026-01-01T00:00:00.000Z', by: 'bo', parts: {} }));
+    const byNode = commissioningByNode(dataDir);
+    expect(Object.fromEntries(Object.entries(byNode).map(([n, r]) => [n, r.by]))).toEqual({ 'pole-1': 'ana', 'pole-2': 'bo' });
+    expect(commissioningByNode(join(dir, 'nowhere'))).toEqual({});
+    const served = (await (await fetch(`${station.httpUrl}api/v1/commissioning`)).json()) as { nodes: Record<string, { by: string }> };
+    expect(served.nodes['pole-1']?.by).toBe('ana');
   });
 
   it("shows every part's state, a live value and the last commissioning result", async () => {
