@@ -1,6 +1,7 @@
 // The chunk carry every byte-stream frame scanner needs: frames split anywhere across reads. Only the unfinished
 // tail of a chunk is kept (in a scratch buffer of two maximum frames); the next chunk is scanned in place, so a
 // chunk is never copied whole — which keeps parsers at millions of frames per second.
+import { Transform, type TransformCallback } from 'node:stream';
 
 export abstract class ChunkScanner {
   /** Tail (< one frame) plus enough of the next chunk to finish any frame that starts inside the tail. */
@@ -48,9 +49,37 @@ export abstract class ChunkScanner {
   }
 
   /** Takes the kept tail (for end-of-input reporting) and forgets it. */
-  protected takeTail(): number {
+  takeTail(): number {
     const n = this.tailLen;
     this.tailLen = 0;
     return n;
+  }
+}
+
+/**
+ * A ChunkScanner as a node-serialport-style parser (`port.pipe(parser)`): bytes in, decoded event objects out;
+ * `_flush` lets the scanner report a frame left unfinished at the end of input.
+ */
+export class ScannerTransform<S extends ChunkScanner & { end(): void }> extends Transform {
+  protected readonly scanner: S;
+
+  constructor(make: (emit: (event: unknown) => void) => S) {
+    super({ readableObjectMode: true });
+    this.scanner = make((e) => this.push(e));
+  }
+
+  /** Forget a half-received frame (used by drivers after a silence). */
+  reset(): void {
+    this.scanner.takeTail();
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.scanner.push(chunk);
+    cb();
+  }
+
+  override _flush(cb: TransformCallback): void {
+    this.scanner.end();
+    cb();
   }
 }

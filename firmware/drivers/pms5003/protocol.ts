@@ -7,9 +7,8 @@
 //                     atmospheric PM only; its last 6 data bytes are reserved — PyPMS captured PMS3003 frames)
 //   LEN 4           → 8-byte ACK `42 4D 00 04 CMD DATA CHKH CHKL` (airrohr issue #730 shows one misread as data)
 // Any other LEN after `42 4D` is not a frame: the scanner moves one byte on and keeps looking.
-import { Transform, type TransformCallback } from 'node:stream';
 import type { Values } from '../types.js';
-import { ChunkScanner } from '../../protocols/chunk-scanner.js';
+import { ChunkScanner, ScannerTransform } from '../../protocols/chunk-scanner.js';
 
 export type PmsVariant = 'pms5003' | 'pms5003t';
 export const PMS_VARIANTS: readonly PmsVariant[] = ['pms5003', 'pms5003t'];
@@ -250,32 +249,16 @@ export interface PmsParserOptions {
  * node-serialport-style parser: `port.pipe(new PmsParser({ variant }))` and read PmsEvent objects.
  * `_flush` reports an unfinished frame left at the end of input as a `truncated` error.
  */
-export class PmsParser extends Transform {
+export class PmsParser extends ScannerTransform<PmsScanner> {
   readonly variant: PmsVariant;
-  private readonly scanner: PmsScanner;
 
   constructor(options: PmsParserOptions = {}) {
-    super({ readableObjectMode: true });
-    this.variant = checkVariant(options.variant ?? 'pms5003');
-    this.scanner = new PmsScanner(eventSink(this.variant, (e) => this.push(e)));
+    const variant = checkVariant(options.variant ?? 'pms5003');
+    super((emit) => new PmsScanner(eventSink(variant, emit)));
+    this.variant = variant;
   }
 
   get counts(): PmsCounts {
     return this.scanner.counts;
-  }
-
-  /** Forget a half-received frame (used by the driver after a silence). */
-  reset(): void {
-    this.scanner.reset();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.scanner.push(chunk);
-    cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    this.scanner.end();
-    cb();
   }
 }

@@ -7,9 +7,8 @@
 // `AA` followed by anything else is not a frame start (it may be a PM byte of the stream): the scanner moves
 // one byte on. A candidate whose byte 9 is not `AB`, or whose checksum fails, is refused with its reason and the
 // scanner resyncs one byte after its `AA`, since a real frame may begin inside the refused bytes.
-import { Transform, type TransformCallback } from 'node:stream';
 import type { Values } from '../types.js';
-import { ChunkScanner } from '../../protocols/chunk-scanner.js';
+import { ChunkScanner, ScannerTransform } from '../../protocols/chunk-scanner.js';
 
 export const SDS_HEAD = 0xaa;
 export const SDS_TAIL = 0xab;
@@ -236,30 +235,12 @@ export function eventSink(emit: (event: SdsEvent) => void): SdsSink {
  * node-serialport-style parser: `port.pipe(new SdsParser())` and read SdsEvent objects. `_flush` reports an
  * unfinished frame at the end of input as a `truncated` error.
  */
-export class SdsParser extends Transform {
-  private readonly scanner: SdsScanner;
-
+export class SdsParser extends ScannerTransform<SdsScanner> {
   constructor() {
-    super({ readableObjectMode: true });
-    this.scanner = new SdsScanner(eventSink((e) => this.push(e)));
+    super((emit) => new SdsScanner(eventSink(emit)));
   }
 
   get counts(): SdsCounts {
     return this.scanner.counts;
-  }
-
-  /** Forget a half-received frame (used by the driver after a silence). */
-  reset(): void {
-    this.scanner.reset();
-  }
-
-  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
-    this.scanner.push(chunk);
-    cb();
-  }
-
-  override _flush(cb: TransformCallback): void {
-    this.scanner.end();
-    cb();
   }
 }
