@@ -20,6 +20,7 @@ import type { Values } from '../types.js';
 import { pms5003 } from './definition.js';
 import { pmsCommand, PMS_CMD_MODE, PMS_CMD_SLEEP, type PmsCommandName } from './commands.js';
 import { checkVariant, PmsParser, type PmsCounts, type PmsErrorEvent, type PmsEvent, type PmsVariant } from './protocol.js';
+import { OneAtATime, writeBytes } from '../../protocols/command-line.js';
 
 export interface Pms5003DriverOptions {
   variant?: PmsVariant;
@@ -80,7 +81,7 @@ export class Pms5003 extends EventEmitter<Pms5003DriverEvents> {
   private isStale = false;
   private ackWaiters: AckWaiter[] = [];
   private readWaiters: Array<(r: PmsDriverReading) => void> = [];
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
   private readonly onPortError = (e: Error) => this.emit('error', e);
 
@@ -224,15 +225,11 @@ export class Pms5003 extends EventEmitter<Pms5003DriverEvents> {
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('PMS5003 driver is closed'));
-    const run = this.chain.then(task, task);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private write(buf: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.port.write(buf, (err) => (err ? reject(new Error(`PMS5003: writing ${buf.toString('hex')} failed: ${err.message}`)) : resolve()));
-    });
+    return writeBytes(this.port, buf, 'PMS5003');
   }
 
   private async commandWithAck(name: PmsCommandName, command: number, data: number): Promise<void> {

@@ -18,6 +18,7 @@ import type { Duplex } from 'node:stream';
 import type { Values } from '../types.js';
 import { sdsCommands, SDS_ALL_DEVICES } from './commands.js';
 import { sds011 } from './definition.js';
+import { OneAtATime, writeBytes } from '../../protocols/command-line.js';
 import {
   formatDeviceId,
   SdsParser,
@@ -91,7 +92,7 @@ export class Sds011 extends EventEmitter<Sds011DriverEvents> {
   private staleTimer: NodeJS.Timeout | undefined;
   private isStale = false;
   private waiters: Waiter[] = [];
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
   private readonly onPortError = (e: Error) => this.emit('error', e);
 
@@ -326,15 +327,11 @@ export class Sds011 extends EventEmitter<Sds011DriverEvents> {
   /** Commands run one at a time: replies carry no sequence number, so only one question may be open. */
   private serial<T>(task: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('SDS011 driver is closed'));
-    const run = this.chain.then(task, task);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private write(buf: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.port.write(buf, (err) => (err ? reject(new Error(`SDS011: writing ${buf.toString('hex')} failed: ${err.message}`)) : resolve()));
-    });
+    return writeBytes(this.port, buf, 'SDS011');
   }
 
   /** Writes a command and resolves with the first frame `pick` accepts, or rejects after commandTimeoutMs. */

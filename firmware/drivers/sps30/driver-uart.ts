@@ -14,6 +14,7 @@ import {
   type Sps30Version,
 } from './commands.js';
 import { decodeMeasurement, MEASUREMENT_BYTES } from './measurement.js';
+import { OneAtATime, writeBytes } from '../../protocols/command-line.js';
 import {
   hex, SHDLC_DEVICE_ERROR_FLAG, ShdlcScanner, ShdlcStateError, stateErrorCode, type ShdlcCounts, type ShdlcFrame,
   type ShdlcScanError,
@@ -66,7 +67,7 @@ export class Sps30Uart extends EventEmitter<Sps30UartEvents> {
   private readonly sleepFor: (ms: number) => Promise<void>;
   private readonly scanner: ShdlcScanner;
   private waiter: Waiter | undefined;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly queue = new OneAtATime();
   private closed = false;
   private cachedVersion: Sps30Version | undefined;
   private readonly onData = (chunk: Buffer) => this.scanner.push(chunk);
@@ -252,14 +253,10 @@ export class Sps30Uart extends EventEmitter<Sps30UartEvents> {
 
   private serial<T>(task: () => Promise<T>): Promise<T> {
     if (this.closed) return Promise.reject(new Error('SPS30 driver is closed'));
-    const run = this.chain.then(task, task);
-    this.chain = run.catch(() => undefined);
-    return run;
+    return this.queue.run(task);
   }
 
   private write(buf: Buffer): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.port.write(buf, (err) => (err ? reject(new Error(`SPS30: writing ${hex(buf)} failed: ${err.message}`)) : resolve()));
-    });
+    return writeBytes(this.port, buf, 'SPS30');
   }
 }
