@@ -28,12 +28,15 @@ export const PMS_FINE_COUNTS: QuantitySpec[] = [
   count('n2_5_per_dl'),
 ];
 
+/** Everything a standard 32-byte Plantower frame carries (PMS5003, PMS7003, PMSA003I; not the PMS5003T). */
+export const PMS_FRAME_QUANTITIES: QuantitySpec[] = [...PMS_MASS_QUANTITIES, ...PMS_FINE_COUNTS, count('n5_0_per_dl'), count('n10_per_dl')];
+
 export const pms5003: PartDefinition = {
   id: 'pms5003',
   maker: 'Plantower',
   model: 'PMS5003',
   bus: 'uart',
-  quantities: [...PMS_MASS_QUANTITIES, ...PMS_FINE_COUNTS, count('n5_0_per_dl'), count('n10_per_dl')],
+  quantities: PMS_FRAME_QUANTITIES,
   // Manual V2.3: stable data ≥ 30 s after wake-up (fan spin-up); air-quality.md §7 marks, never drops.
   warmupS: 30,
   source:
