@@ -4,7 +4,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
-import type { StationConfig } from './config/schema.js';
+import { stationMqttOptions, type StationConfig } from './config/schema.js';
 import { Pipeline, type OutputSlot } from './core/pipeline.js';
 import type { Input } from './core/plugin.js';
 import { LocalInput } from './inputs/local/local.js';
@@ -46,7 +46,8 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       cleanups.push(() => broker!.close());
       mqttUrl = broker.url;
     }
-    const mqttConf = config.mqtt ?? { url: mqttUrl, client_id: 'airlane-gateway-out', gateway: config.gateway, batch_size: 500, flush_interval_ms: 200, subscribe: true, require_commissioning: false };
+    // Without a configured broker: the embedded one, with the same defaults a configured one gets.
+    const mqttConf = config.mqtt ?? stationMqttOptions.parse({ url: mqttUrl });
 
     const latest = new LatestStore();
     const outputs: OutputSlot[] = [{ output: latest, durable: false, batchSize: 1, flushIntervalMs: 0 }];

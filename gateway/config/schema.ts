@@ -72,6 +72,13 @@ function partEntry(modules: readonly PartModule<any>[]): z.ZodType<PartEntry> {
   ) as unknown as z.ZodType<PartEntry>;
 }
 
+/** The station's broker: where it publishes, and whether it takes remote nodes' data from there. */
+export const stationMqttOptions = mqttOutputOptions.extend({
+  subscribe: z.boolean().default(true),
+  /** Take remote nodes' readings only after `airlane commission` passed for them (record on the broker). */
+  require_commissioning: z.boolean().default(false),
+});
+
 export function buildStationSchema(modules: readonly PartModule<any>[]) {
   const node = z
     .object({
@@ -127,13 +134,7 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
       nodes: z.array(node).default([]),
       counters: z.array(counter).default([]),
       /** Broker for this station's readings and for remote nodes; without it an in-process broker is started. */
-      mqtt: mqttOutputOptions
-        .extend({
-          subscribe: z.boolean().default(true),
-          /** Take remote nodes' readings only after `airlane commission` passed for them (record on the broker). */
-          require_commissioning: z.boolean().default(false),
-        })
-        .optional(),
+      mqtt: stationMqttOptions.optional(),
       /** Port of the in-process broker used when `mqtt` is not set (0 = any free port). */
       embedded_broker_port: z.number().int().min(0).max(65535).default(1883),
       influxdb: influxOutputOptions.optional(),
