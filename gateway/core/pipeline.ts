@@ -98,9 +98,10 @@ export class Pipeline implements Sink {
     this.scheduleCommit();
   }
 
-  reject(where: string, reason: string): void {
+  reject(where: string, reason: string, code = 'invalid'): void {
     this.stats.bump(this.stats.rejected, where);
-    this.log.warn({ where, reason }, 'rejected input');
+    this.stats.bump(this.stats.rejectedByReason, code);
+    this.log.warn({ where, reason, code }, 'rejected input');
   }
 
   flush(): boolean {

@@ -6,8 +6,11 @@ import type { Metric } from './metric.js';
 /** Where inputs and aggregators hand metrics on; the pipeline implements it. */
 export interface Sink {
   push(metric: Metric): void;
-  /** A payload was refused at a boundary: counted and logged with what, where and the reason. */
-  reject(where: string, reason: string): void;
+  /**
+   * A payload was refused at a boundary: counted and logged with what, where and the reason. `code` is a short
+   * snake_case category for the counters (`not_json`, `schema`, `too_large`, `topic`, `mismatch`, …).
+   */
+  reject(where: string, reason: string, code?: string): void;
   /**
    * Commits everything pushed so far to the outbox on disk, now. Returns false when the disk refused it (the
    * metrics stay pending in memory): an input must then not acknowledge them upstream.

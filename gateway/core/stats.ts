@@ -3,6 +3,8 @@
 export class Stats {
   accepted = 0;
   readonly rejected = new Map<string, number>();
+  /** The same refusals by reason code. */
+  readonly rejectedByReason = new Map<string, number>();
   readonly written = new Map<string, number>();
   readonly dropped = new Map<string, number>();
   readonly errors = new Map<string, number>();
@@ -17,6 +19,7 @@ export class Stats {
     return {
       accepted: this.accepted,
       rejected: obj(this.rejected),
+      rejected_by_reason: obj(this.rejectedByReason),
       written: obj(this.written),
       dropped: obj(this.dropped),
       errors: obj(this.errors),
