@@ -10,7 +10,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tools = { socat: 'socat', mosquitto: 'mosquitto', influxd: 'influxdb', chromium: 'chromium' }; // tool → Debian package
+const tools = { socat: 'socat', mosquitto: 'mosquitto', influxd: 'influxdb', chromium: 'chromium', prometheus: 'prometheus', promtool: 'prometheus' }; // tool → Debian package
 const ci = process.env.CI === 'true';
 const installWanted = ci || process.env.AIRLANE_TEST_INSTALL === '1';
 
@@ -48,7 +48,7 @@ function run(argv, env = process.env) {
 
 let missing = missingTools();
 if (missing.length > 0) {
-  const packages = missing.map((t) => tools[t]);
+  const packages = [...new Set(missing.map((t) => tools[t]))];
   const prefix = installWanted ? rootPrefix() : undefined;
   if (prefix) {
     say(`installing ${packages.join(', ')} with apt (missing: ${missing.join(', ')})`);
@@ -59,7 +59,7 @@ if (missing.length > 0) {
     missing = missingTools();
   }
   if (missing.length > 0) {
-    const cmd = `sudo apt-get update && sudo apt-get install -y ${missing.map((t) => tools[t]).join(' ')}`;
+    const cmd = `sudo apt-get update && sudo apt-get install -y ${[...new Set(missing.map((t) => tools[t]))].join(' ')}`;
     const why = !installWanted
       ? 'installing is only done when CI=true or AIRLANE_TEST_INSTALL=1'
       : prefix

@@ -13,7 +13,7 @@ export interface RunningService {
 }
 
 /** Where each tool comes from on Debian; mosquitto lives in /usr/sbin, which a non-root PATH often lacks. */
-export const debianPackage: Record<string, string> = { influxd: 'influxdb', mosquitto: 'mosquitto', socat: 'socat', chromium: 'chromium' };
+export const debianPackage: Record<string, string> = { influxd: 'influxdb', mosquitto: 'mosquitto', socat: 'socat', chromium: 'chromium', prometheus: 'prometheus', promtool: 'prometheus' };
 
 export function findExecutable(name: string): string | undefined {
   const dirs = [...(process.env.PATH ?? '').split(delimiter), '/usr/local/sbin', '/usr/sbin', '/sbin'];
