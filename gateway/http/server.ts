@@ -1,11 +1,17 @@
-// The local HTTP API and page: GET /api/v1/latest (JSON), GET /api/v1/stats (gateway counters), GET / (the
-// same for a person, readable on a phone). node:http only: three routes do not need a framework.
-import { createServer, type Server } from 'node:http';
+// The local HTTP API and page (routes documented in README.md beside this file). node:http only: a handful of
+// read-only routes do not need a framework. With a token configured, everything but the health check, the
+// read-only page and the data that page polls asks for `Authorization: Bearer <token>`.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LatestStore } from '../outputs/latest/latest.js';
 import type { Stats } from '../core/stats.js';
+import type { GatewayHealth } from '../core/health.js';
+import type { HttpOptions } from './options.js';
 import { PAGE } from './page.js';
 import { INSTALLER_PAGE } from './installer-page.js';
+import { healthVerdict } from './healthz.js';
+import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
 
 export interface HttpDeps {
   latest: LatestStore;
@@ -15,6 +21,9 @@ export interface HttpDeps {
   status: () => unknown;
   /** The newest commissioning record of each node. */
   commissioning?: () => Record<string, unknown>;
+  /** One snapshot of the gateway's health: /healthz and /metrics render it. */
+  health: () => GatewayHealth;
+  now?: () => number;
 }
 
 export interface HttpHandle {
@@ -23,27 +32,76 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export async function startHttp(host: string, port: number, deps: HttpDeps): Promise<HttpHandle> {
-  const server = createServer((req, res) => {
-    const path = (req.url ?? '/').split('?')[0];
-    const json = (body: unknown, status = 200) => {
-      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+/** Open without a token: a monitor's liveness probe, and the station page a passer-by may look at. */
+const OPEN_PATHS = new Set(['/healthz', '/', '/index.html', '/api/v1/latest']);
+
+type Listen = Pick<HttpOptions, 'host' | 'port'> & Partial<Pick<HttpOptions, 'token' | 'stall_after_s'>>;
+
+export async function startHttp(options: Listen, deps: HttpDeps): Promise<HttpHandle> {
+  const { host, port } = options;
+  const stallAfterS = options.stall_after_s ?? 600;
+  const now = deps.now ?? Date.now;
+  // Compared as SHA-256 digests: equal lengths for timingSafeEqual, and the token's length does not leak either.
+  const tokenDigest = options.token === undefined ? undefined : sha256(options.token);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const readOnly = req.method === 'GET' || req.method === 'HEAD';
+    const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
       res.end(JSON.stringify(body));
     };
-    if (req.method !== 'GET' && req.method !== 'HEAD') return json({ error: `method ${req.method} not allowed; this API is read-only` }, 405);
-    if (path === '/api/v1/latest') return json({ generated: new Date().toISOString(), sites: deps.latest.snapshot() });
-    if (path === '/api/v1/stats') return json({ ...deps.stats.toJSON(), queued: deps.depth() });
-    if (path === '/api/v1/status') return json(deps.status());
-    if (path === '/api/v1/commissioning') return json({ nodes: deps.commissioning?.() ?? {} });
-    if (path === '/installer') {
+    const html = (body: string) => {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      return res.end(INSTALLER_PAGE);
+      res.end(body);
+    };
+
+    if (tokenDigest && !(readOnly && OPEN_PATHS.has(path))) {
+      const denied = checkBearer(req.headers.authorization, tokenDigest);
+      // RFC 6750 §3: no error code when no credentials came; invalid_token when wrong ones did.
+      if (denied === 'missing') return json({ error: `${path} needs a token: send the header "Authorization: Bearer <token>" (http.token in the gateway config)` }, 401, { 'www-authenticate': 'Bearer realm="airlane"' });
+      if (denied === 'invalid') return json({ error: 'the bearer token is not valid for this gateway' }, 401, { 'www-authenticate': 'Bearer realm="airlane", error="invalid_token"' });
     }
-    if (path === '/' || path === '/index.html') {
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-      return res.end(PAGE);
+    if (!readOnly) return json({ error: `method ${req.method} not allowed; this API is read-only` }, 405, { allow: 'GET, HEAD' });
+
+    switch (path) {
+      case '/healthz': {
+        const h = deps.health();
+        const verdict = healthVerdict(h, now(), stallAfterS);
+        return json({ ...verdict, uptime_s: Math.max(0, Math.floor((now() - h.started_ms) / 1000)) }, verdict.status === 'ok' ? 200 : 503);
+      }
+      case '/metrics': {
+        const text = await renderMetrics(deps.health());
+        res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
+        return void res.end(text);
+      }
+      case '/api/v1/latest':
+        return json({ generated: new Date(now()).toISOString(), sites: deps.latest.snapshot() });
+      case '/api/v1/stats':
+        return json({ ...deps.stats.toJSON(), queued: deps.depth() });
+      case '/api/v1/status':
+        return json(deps.status());
+      case '/api/v1/health':
+        return json(deps.health());
+      case '/api/v1/commissioning':
+        return json({ nodes: deps.commissioning?.() ?? {} });
+      case '/installer':
+        return html(INSTALLER_PAGE);
+      case '/':
+      case '/index.html':
+        return html(PAGE);
+      default:
+        return json({ error: `no such path ${path}; try / or /api/v1/latest` }, 404);
     }
-    json({ error: `no such path ${path}; try / or /api/v1/latest` }, 404);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      // A snapshot that throws (a closed outbox during shutdown) is an answer too: a monitor sees 503, not a hang.
+      if (res.headersSent) return void res.destroy();
+      res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(JSON.stringify({ status: 'degraded', problems: [`health snapshot failed: ${e instanceof Error ? e.message : String(e)}`] }));
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) =>
@@ -59,6 +117,23 @@ export async function startHttp(host: string, port: number, deps: HttpDeps): Pro
   return {
     server,
     url: `http://${host.includes(':') ? `[${host}]` : host}:${addr.port}/`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive connections (a Prometheus scraper, a browser) would hold close() for their idle timeout.
+        server.closeIdleConnections();
+      }),
   };
+}
+
+function sha256(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}
+
+/** The scheme name is case-insensitive (RFC 9110 §11.1); the token is compared in constant time. */
+function checkBearer(header: string | undefined, expected: Buffer): 'ok' | 'missing' | 'invalid' {
+  if (!header) return 'missing';
+  const m = /^Bearer +(\S+) *$/i.exec(header);
+  if (!m?.[1]) return 'invalid';
+  return timingSafeEqual(sha256(m[1]), expected) ? 'ok' : 'invalid';
 }

@@ -169,3 +169,106 @@ describe('InfluxDbOutput → influxd', () => {
     expect(await db.rows('SELECT pm25_ugm3 FROM air')).toEqual([{ time: T0, pm25_ugm3: 7 }]);
   });
 });
+
+// Item 2 of issue #5: a 400 names exactly the refused points (found by resending halves), retention policies.
+describe('InfluxDbOutput → influxd: refused points and retention policies', () => {
+  const conflict = (field: string): string =>
+    `field type conflict: input field "${field}" on measurement "air" is type float, already exists as type integer`;
+
+  /** Makes `field` an integer in this database's current shard, so a float write of it is refused. */
+  async function preCreateInteger(db: TestDatabase, field: string): Promise<void> {
+    const res = await fetch(`${influxUrl()}/write?db=${db.name}&precision=ms`, {
+      method: 'POST',
+      body: `air,site=other,node=x,part=y ${field}=5i ${T0 - 1}`,
+    });
+    expect(res.status).toBe(204);
+  }
+
+  /** 100 readings of no2_ppb at 1 s steps; the points at `bad` also carry the conflicting float field. */
+  const hundred = (bad: Record<number, string>): Metric[] =>
+    Array.from({ length: 100 }, (_, i) => {
+      const extra = bad[i];
+      return air(T0 + i * 1000, {}, extra ? { no2_ppb: i, [extra]: 1.5 } : { no2_ppb: i });
+    });
+
+  it('one field type conflict in a batch of 100 → rejected holds just its index; the 99 others are stored', async () => {
+    const db = await freshDb();
+    await preCreateInteger(db, 'pm25_ugm3');
+    const out = output({ url: db.url });
+    const e = await rejection(out.write(hundred({ 37: 'pm25_ugm3' })));
+    expect(e.kind).toBe('partial');
+    expect(e.info).toMatchObject({ dropped: 1, written: 99, rejected: [{ index: 37, reason: conflict('pm25_ugm3') }] });
+    const stored = await db.rows("SELECT no2_ppb FROM air WHERE site = 'paix'");
+    expect(stored.map((r) => r.no2_ppb)).toEqual(Array.from({ length: 100 }, (_, i) => i).filter((i) => i !== 37));
+    // Bisection (bisect.ts): the first request; [0..49] refused; [0..24] stored so [25..49] is split unsent;
+    // [25..37] refused; [25..31] stored so [32..37] split unsent; [32..34], [35,36] stored; [37] alone, refused;
+    // back up: [38..49] and [50..99] stored. 1 + 9 requests.
+    expect(out.stats()).toMatchObject({ requests: 10, bisectRequests: 9, written: 99, rejected: 1 });
+  });
+
+  it('two bad points with different conflicts → both indices, each with its own reason', async () => {
+    const db = await freshDb();
+    await preCreateInteger(db, 'pm25_ugm3');
+    await preCreateInteger(db, 'pm10_ugm3');
+    const out = output({ url: db.url });
+    const e = await rejection(out.write(hundred({ 5: 'pm25_ugm3', 80: 'pm10_ugm3' })));
+    expect(e.info.rejected).toEqual([
+      { index: 5, reason: conflict('pm25_ugm3') },
+      { index: 80, reason: conflict('pm10_ugm3') },
+    ]);
+    expect(e.info).toMatchObject({ dropped: 2, written: 98 });
+    const stored = await db.rows("SELECT no2_ppb FROM air WHERE site = 'paix'");
+    expect(stored).toHaveLength(98);
+    expect(stored.map((r) => r.no2_ppb)).not.toContain(5);
+    expect(stored.map((r) => r.no2_ppb)).not.toContain(80);
+    // At most two requests per halving step (7 for 100 points) per bad point.
+    expect(out.stats().bisectRequests).toBeLessThanOrEqual(2 * 7 * 2);
+  });
+
+  it('creates the retention policy with the database, idempotently, and writes land in it', async () => {
+    const db = testDatabase(influxUrl(), uniqueDatabaseName('rp'));
+    made.push(db);
+    const options = { url: db.url, retention_policy: { name: 'one_year', duration: '52w' } };
+    await output(options).start();
+    const out = output(options);
+    await out.start(); // a second start (a restart) changes nothing
+    expect(await db.rows('SHOW RETENTION POLICIES')).toEqual([
+      { name: 'autogen', duration: '0s', shardGroupDuration: '168h0m0s', replicaN: 1, default: false },
+      { name: 'one_year', duration: '8736h0m0s', shardGroupDuration: '168h0m0s', replicaN: 1, default: true },
+    ]);
+    // Points inside the policy's 52 weeks: a recent time, whole seconds.
+    const now = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    await out.write([air(now, {}, { pm25_ugm3: 1 }), air(now + 1000, {}, { pm25_ugm3: 2 })]);
+    expect(await db.rows('SELECT pm25_ugm3 FROM "one_year"."air"')).toEqual([
+      { time: now, pm25_ugm3: 1 },
+      { time: now + 1000, pm25_ugm3: 2 },
+    ]);
+    expect(await db.rows('SELECT pm25_ugm3 FROM "autogen"."air"')).toEqual([]);
+    // A backlog older than the policy can never be stored in it: rejected (dead letters), not retried.
+    const e = await rejection(out.write([air(T0, {}, { pm25_ugm3: 3 }), air(now + 2000, {}, { pm25_ugm3: 4 })]));
+    expect(e.info.rejected).toEqual([{ index: 0, reason: 'points beyond retention policy' }]);
+    expect((await db.rows('SELECT pm25_ugm3 FROM "one_year"."air"')).map((r) => r.pm25_ugm3)).toEqual([1, 2, 4]);
+  });
+
+  it('a retention policy dropped while running is created again on the next write (a 500 on the wire)', async () => {
+    const db = testDatabase(influxUrl(), uniqueDatabaseName('rp'));
+    made.push(db);
+    const out = output({ url: db.url, retention_policy: { name: 'week', duration: '7d', default: false } });
+    await out.start();
+    await db.query('DROP RETENTION POLICY "week" ON "' + db.name + '"');
+    const now = Math.floor(Date.now() / 1000) * 1000 - 60_000;
+    await out.write([air(now, {}, { pm25_ugm3: 9 })]);
+    expect(await db.rows('SELECT pm25_ugm3 FROM "week"."air"')).toEqual([{ time: now, pm25_ugm3: 9 }]);
+  });
+
+  it('a missing retention policy with create_database false → config at start, retry (500) on write', async () => {
+    const db = await freshDb();
+    const out = output({ url: db.url, create_database: false, retention_policy: { name: 'nope', duration: '1d' } });
+    const atStart = await rejection(out.start());
+    expect(atStart.kind).toBe('config');
+    expect(atStart.message).toContain(`CREATE RETENTION POLICY "nope" ON "${db.name}" DURATION 1d REPLICATION 1 DEFAULT`);
+    const atWrite = await rejection(out.write([air(Date.now(), {}, { pm25_ugm3: 1 })]));
+    expect(atWrite.kind).toBe('retry');
+    expect(out.stats()).toMatchObject({ written: 0, rejected: 0, errors: 1 });
+  });
+});

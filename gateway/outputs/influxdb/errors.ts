@@ -1,11 +1,15 @@
 // What a failed InfluxDB request means for the store-and-forward loop (influxdb-mqtt.md §3):
 //   retry   network error, timeout, 5xx, 503 throttled, 429   → keep the batch, try again later
 //   config  401/403/404, TLS or other unexpected 3xx/4xx      → keep the batch, a person must fix the setup
-//   partial 400 (partial write or whole request refused)      → the valid points ARE stored; never resend as is
+//   partial 400 (partial write or whole request refused)      → the valid points ARE stored; never resend as is;
+//           write() finds exactly which points were refused (bisect.ts) and lists them in info.rejected
 // 413 never leaves write(): the batch is split in halves there; a single point still too large is 'partial'.
+// A 400 without InfluxDB's X-Influxdb-Version header came from something in between (a proxy): 'config', so
+// no point is declared invalid for what is a setup problem.
 import influx from 'influx';
 // Not re-exported by the package index; node-influx 5.12 is pinned, so the path is stable.
 import pool from 'influx/lib/src/pool.js';
+import type { Refusal } from './bisect.js';
 
 export type OutputErrorKind = 'retry' | 'config' | 'partial';
 
@@ -18,8 +22,13 @@ export interface OutputErrorInfo {
   status?: number;
   /** 'partial': points the server refused (never resend them). */
   dropped?: number;
-  /** 'partial': points the server stored. */
+  /** 'partial': points stored. */
   written?: number;
+  /**
+   * 'partial': exactly the points not stored, as indices into the batch given to write(), each with the
+   * server's (or the sanitizer's) reason. Never resend them as they are: move them to a dead-letter table.
+   */
+  rejected?: Array<{ index: number; reason: string }>;
   /** The server's or the network's own words. */
   reason?: string;
   /** 'retry': how long the server asked us to wait (Retry-After). */
@@ -73,6 +82,11 @@ export function statusOf(e: unknown): number | undefined {
   return e instanceof pool.RequestError ? e.res.statusCode : undefined;
 }
 
+/** A 5xx answer (node-influx drops its status and body), as opposed to a timeout or a network error. */
+export function isServerError(e: unknown): boolean {
+  return e instanceof pool.ServiceNotAvailableError && !/timed out|no host available/i.test(e.message);
+}
+
 /** The server's `{"error": "…"}` text out of a node-influx RequestError message. */
 function serverReason(e: Error): string {
   const body = e.message.replace(/^A \d+ [^:]*error occurred: /, '').trim();
@@ -103,6 +117,27 @@ export function droppedCount(reason: string, points: number): number {
   // Without "partial write" the handler stored nothing (services/httpd/handler.go, serveWrite).
   if (!isPartial) return points;
   return Math.min(points, Math.max(stated, unparsable));
+}
+
+/** Splits a 400 reason into the Refusal that bisection works with (see bisect.ts). */
+export function parseRefusal(reason: string, points: number): Refusal {
+  const lines = reason
+    .replace(/^partial write:\s*/, '')
+    .replace(/\s*dropped=\d+\s*$/, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+  const parseFailures = lines.filter((l) => l.startsWith('unable to parse'));
+  return {
+    reason: lines.join('; ') || reason,
+    dropped: droppedCount(reason, points),
+    lines: parseFailures.length === lines.length ? parseFailures : [],
+  };
+}
+
+/** True when a response carries InfluxDB's own version header (every answer of influxd's HTTP handler does). */
+function fromInflux(e: unknown): boolean {
+  return e instanceof pool.RequestError && e.res.headers['x-influxdb-version'] !== undefined;
 }
 
 export function classifyInfluxError(e: unknown, ctx: RequestContext): OutputError {
@@ -147,6 +182,14 @@ export function classifyInfluxError(e: unknown, ctx: RequestContext): OutputErro
 
   const reason = serverReason(err);
   const info = { ...base, status, reason };
+  if (status === 400 && !fromInflux(e)) {
+    return new OutputError(
+      'config',
+      `${at} answered 400 to ${ctx.operation} without InfluxDB's X-Influxdb-Version header (${reason}): something in between (a proxy?) refused the request. Check the url; ${kept}.`,
+      info,
+      { cause: e },
+    );
+  }
   if (status === 400) {
     const dropped = droppedCount(reason, ctx.points);
     const written = ctx.points - dropped;

@@ -1,22 +1,26 @@
 // The InfluxDB 1.x output: writes batches of Metrics with node-influx (precision ms, the metric's own
 // timestamp, so a replay overwrites instead of duplicating — influxdb-mqtt.md §2) and turns every failure
-// into an OutputError the outbox can act on (errors.ts).
+// into an OutputError the outbox can act on (errors.ts). On a 400 it finds exactly which points were refused
+// (bisect.ts) and names them in the error, so the pipeline can move them to its dead-letter table.
 import influx, { type IPoint } from 'influx';
 import type { Logger } from 'pino';
 import type { Metric } from '../../core/metric.js';
 import type { Output, PluginContext } from '../../core/plugin.js';
-import { classifyInfluxError, OutputError, statusOf, type RequestContext } from './errors.js';
+import { isolateRefused, type Refusal } from './bisect.js';
+import { classifyInfluxError, isServerError, OutputError, parseRefusal, statusOf, type RequestContext } from './errors.js';
 import { resolveTarget, type InfluxOutputOptions, type InfluxTarget } from './options.js';
-import { emptyCounts, toPoint, type SanitizeCounts } from './sanitize.js';
+import { convert, emptyCounts, type SanitizeCounts } from './sanitize.js';
 
 export interface InfluxOutputStats extends SanitizeCounts {
   /** Points the server stored. */
   written: number;
-  /** Points the server refused (400 partial write, or a single point over max-body-size). */
+  /** Points the server refused (400, or a single point over max-body-size). */
   rejected: number;
   /** /write requests sent, and 413 splits among them. */
   requests: number;
   splits: number;
+  /** Requests (among `requests`) spent finding which points of a refused request were the bad ones. */
+  bisectRequests: number;
   /** Failed requests that kept their data (retry or config). */
   errors: number;
 }
@@ -25,10 +29,13 @@ export interface InfluxOutputStats extends SanitizeCounts {
 // backoff, refuse every request for up to 10 s after one error ("No host available").
 const NO_BACKOFF = { getDelay: () => 0, next: () => NO_BACKOFF, reset: () => NO_BACKOFF };
 
-interface Refused {
-  dropped: number;
-  reasons: string[];
+/** A point and where it came from in the batch given to write(). */
+interface Entry {
+  index: number;
+  point: IPoint;
 }
+
+type Rejected = Array<{ index: number; reason: string }>;
 
 export class InfluxDbOutput implements Output {
   readonly name = 'influxdb';
@@ -41,8 +48,11 @@ export class InfluxDbOutput implements Output {
     rejected: 0,
     requests: 0,
     splits: 0,
+    bisectRequests: 0,
     errors: 0,
   };
+  /** Warned once per run that an existing retention policy differs from the options. */
+  private policyWarned = false;
 
   constructor(
     readonly options: InfluxOutputOptions,
@@ -93,21 +103,75 @@ export class InfluxDbOutput implements Output {
 
   private async ensureDatabase(): Promise<void> {
     const { database } = this.target;
+    const rp = this.options.retention_policy;
     if (this.options.create_database) {
       // Idempotent in InfluxDB 1.x: succeeds when the database exists already.
       await this.client.createDatabase(database).catch((e: unknown) => {
         throw classifyInfluxError(e, this.context('CREATE DATABASE', 0));
       });
-    } else {
-      const names = await this.client.getDatabaseNames().catch((e: unknown) => {
-        throw classifyInfluxError(e, this.context('SHOW DATABASES', 0));
+      if (rp) await this.ensureRetentionPolicy();
+      return;
+    }
+    const names = await this.client.getDatabaseNames().catch((e: unknown) => {
+      throw classifyInfluxError(e, this.context('SHOW DATABASES', 0));
+    });
+    if (!names.includes(database)) {
+      throw new OutputError(
+        'config',
+        `InfluxDB at ${this.where}: database "${database}" does not exist and create_database is false. ` +
+          `Create it (CREATE DATABASE "${database}") or set create_database: true.`,
+        { output: this.name, where: this.where, status: 404 },
+      );
+    }
+    if (rp && !(await this.policyNames()).includes(rp.name)) {
+      throw new OutputError(
+        'config',
+        `InfluxDB at ${this.where}: retention policy "${rp.name}" does not exist on database "${database}" and create_database is false. ` +
+          `Create it (${this.policyStatement()}) or set create_database: true.`,
+        { output: this.name, where: this.where, reason: `retention policy not found: ${rp.name}` },
+      );
+    }
+  }
+
+  private policyStatement(): string {
+    const rp = this.options.retention_policy;
+    if (!rp) return '';
+    return `CREATE RETENTION POLICY "${rp.name}" ON "${this.target.database}" DURATION ${rp.duration} REPLICATION ${rp.replication}${rp.default ? ' DEFAULT' : ''}`;
+  }
+
+  private async policyNames(): Promise<string[]> {
+    const rows = await this.client.showRetentionPolicies(this.target.database).catch((e: unknown) => {
+      throw classifyInfluxError(e, this.context('SHOW RETENTION POLICIES', 0));
+    });
+    return rows.map((r) => r.name);
+  }
+
+  /**
+   * CREATE RETENTION POLICY … (InfluxQL "Database management", docs.influxdata.com/influxdb/v1/query_language/
+   * manage-database/): a no-op when the same policy exists. A policy of that name with other settings is kept
+   * as it is, with a warning: altering it from here could shorten its duration and delete data.
+   */
+  private async ensureRetentionPolicy(): Promise<void> {
+    const rp = this.options.retention_policy;
+    if (!rp) return;
+    const { database } = this.target;
+    try {
+      await this.client.createRetentionPolicy(rp.name, {
+        database,
+        duration: rp.duration,
+        replication: rp.replication,
+        isDefault: rp.default,
       });
-      if (!names.includes(database)) {
-        throw new OutputError(
-          'config',
-          `InfluxDB at ${this.where}: database "${database}" does not exist and create_database is false. ` +
-            `Create it (CREATE DATABASE "${database}") or set create_database: true.`,
-          { output: this.name, where: this.where, status: 404 },
+    } catch (e) {
+      const error = classifyInfluxError(e, this.context('CREATE RETENTION POLICY', 0));
+      const exists = /already exists|conflicts with an existing policy/.test(error.info.reason ?? '');
+      if (!exists || !(await this.policyNames()).includes(rp.name)) throw error;
+      if (!this.policyWarned) {
+        this.policyWarned = true;
+        this.log.warn(
+          { retention_policy: rp.name, database, reason: error.info.reason },
+          `retention policy "${rp.name}" exists with other settings than the options; it is used as it is. ` +
+            `To change it, run ALTER RETENTION POLICY "${rp.name}" ON "${database}" … yourself (a shorter duration deletes data).`,
         );
       }
     }
@@ -115,84 +179,116 @@ export class InfluxDbOutput implements Output {
 
   /**
    * Resolves when every point is stored. Rejects with an OutputError: 'retry'/'config' keep the batch (a later
-   * resend is harmless: same series and timestamps overwrite); 'partial' means everything valid is stored and
-   * `info.dropped` points were refused for good.
+   * resend is harmless: same series and timestamps overwrite); 'partial' means everything else is stored and
+   * `info.rejected` lists the metrics (indices into `batch`) that never can be as they are, with the reason.
    */
   async write(batch: Metric[]): Promise<void> {
     const local = emptyCounts();
-    const points: IPoint[] = [];
-    for (const metric of batch) {
-      const point = toPoint(metric, local);
-      if (point) points.push(point);
-    }
+    const entries: Entry[] = [];
+    const rejected: Rejected = [];
+    batch.forEach((metric, index) => {
+      const r = convert(metric, local);
+      if ('point' in r) entries.push({ index, point: r.point });
+      else rejected.push({ index, reason: r.reason });
+    });
     this.addLocal(local);
     if (local.droppedPoints + local.droppedFields + local.droppedTags > 0) {
       this.log.warn({ ...local, batch: batch.length }, 'dropped invalid values before writing (see counts)');
     }
-    const refused: Refused = { dropped: 0, reasons: [] };
-    for (let i = 0; i < points.length; i += this.options.batch_size) {
-      await this.send(points.slice(i, i + this.options.batch_size), refused);
+    for (let i = 0; i < entries.length; i += this.options.batch_size) {
+      await this.deliver(entries.slice(i, i + this.options.batch_size), rejected);
     }
-    if (refused.dropped > 0) {
-      const reasons = [...new Set(refused.reasons)].join('; ');
-      const written = points.length - refused.dropped;
+    if (rejected.length > 0) {
+      rejected.sort((a, b) => a.index - b.index);
+      const reasons = [...new Set(rejected.map((r) => r.reason))];
+      const reason = reasons.slice(0, 3).join('; ') + (reasons.length > 3 ? `; and ${reasons.length - 3} other reasons` : '');
+      const written = batch.length - rejected.length;
       const message =
-        `InfluxDB at ${this.where} stored ${written} of ${points.length} points and refused ${refused.dropped}: ${reasons}. ` +
-        'The refused points are invalid as they are and are not sent again.';
-      this.log.warn({ dropped: refused.dropped, written, reason: reasons }, 'InfluxDB refused points');
+        `InfluxDB at ${this.where} stored ${written} of ${batch.length} points; ${rejected.length} cannot be stored as they are: ${reason}. ` +
+        'They are not sent again (info.rejected lists them).';
+      this.log.warn({ dropped: rejected.length, written, reason }, 'points refused');
       throw new OutputError('partial', message, {
         output: this.name,
         where: this.where,
         status: 400,
-        dropped: refused.dropped,
+        dropped: rejected.length,
         written,
-        reason: reasons,
+        rejected,
+        reason,
       });
     }
   }
 
-  private async send(points: IPoint[], refused: Refused, createdNow = false): Promise<void> {
-    if (points.length === 0) return;
+  private async post(entries: readonly Entry[]): Promise<void> {
+    const rp = this.options.retention_policy;
+    await this.client.writePoints(
+      entries.map((e) => e.point),
+      rp ? { precision: 'ms', retentionPolicy: rp.name } : { precision: 'ms' },
+    );
+  }
+
+  private async deliver(entries: Entry[], rejected: Rejected, recreated = false): Promise<void> {
+    if (entries.length === 0) return;
     this.counters.requests++;
     try {
-      await this.client.writePoints(points, { precision: 'ms' });
-      this.counters.written += points.length;
+      await this.post(entries);
+      this.counters.written += entries.length;
       return;
     } catch (e) {
       const status = statusOf(e);
-      if (status === 413 && points.length > 1) {
+      if (status === 413 && entries.length > 1) {
         // Body over the server's max-body-size: halves until each fits (Telegraf outputs.influxdb_v2 does the same).
         this.counters.splits++;
-        const half = Math.ceil(points.length / 2);
-        await this.send(points.slice(0, half), refused);
-        await this.send(points.slice(half), refused);
+        const half = Math.ceil(entries.length / 2);
+        await this.deliver(entries.slice(0, half), rejected);
+        await this.deliver(entries.slice(half), rejected);
         return;
       }
-      if (status === 413) {
+      if (status === 413 && entries[0]) {
         this.counters.rejected++;
-        refused.dropped++;
-        refused.reasons.push('a single point is larger than the server max-body-size (413)');
+        rejected.push({ index: entries[0].index, reason: 'a single point is larger than the server max-body-size (413)' });
         return;
       }
-      if (status === 404 && this.options.create_database && !createdNow) {
-        // The database went missing (dropped while we run, or start() never got through): create it once, resend.
+      // The database went missing (dropped while we run, or start() never got through): create it once, resend.
+      // A missing retention policy is a 500 whose body node-influx drops, so a 5xx gets the same one repair.
+      const repairable = status === 404 || (isServerError(e) && this.options.retention_policy !== undefined);
+      if (repairable && this.options.create_database && !recreated) {
         await this.ensureDatabase().catch((err: unknown) => {
           this.counters.errors++;
           throw err;
         });
-        return this.send(points, refused, true);
+        return this.deliver(entries, rejected, true);
       }
-      const error = classifyInfluxError(e, this.context('write', points.length));
-      if (error.kind === 'partial') {
-        const dropped = error.info.dropped ?? 0;
-        this.counters.written += points.length - dropped;
-        this.counters.rejected += dropped;
-        refused.dropped += dropped;
-        if (error.info.reason) refused.reasons.push(error.info.reason);
-        return;
-      }
+      const error = classifyInfluxError(e, this.context('write', entries.length));
+      if (error.kind === 'partial') return this.isolate(entries, parseRefusal(error.info.reason ?? '', entries.length), rejected);
       this.counters.errors++;
       throw error;
+    }
+  }
+
+  /** `entries` were refused as one request: find which, by sending strict subsets (bisect.ts). */
+  private async isolate(entries: Entry[], refusal: Refusal, rejected: Rejected): Promise<void> {
+    const result = await isolateRefused(entries, refusal, async (group) => {
+      this.counters.requests++;
+      this.counters.bisectRequests++;
+      try {
+        await this.post(group);
+        return undefined;
+      } catch (e) {
+        const error = classifyInfluxError(e, this.context('write', group.length));
+        if (error.kind === 'partial') return parseRefusal(error.info.reason ?? '', group.length);
+        this.counters.errors++;
+        throw error;
+      }
+    });
+    for (const { item, reason } of result.refused) rejected.push({ index: item.index, reason });
+    this.counters.rejected += result.refused.length;
+    this.counters.written += entries.length - result.refused.length;
+    if (result.exhausted) {
+      this.log.warn(
+        { points: entries.length, requests: result.requests, refused: result.refused.length },
+        'gave up isolating refused points; the rest of the refused requests is reported refused as a whole',
+      );
     }
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeIssues } from '../../core/reading.js';
-import { InfluxOutputOptionsSchema, redactUrl, resolveTarget } from './options.js';
+import { durationMs, InfluxOutputOptionsSchema, redactUrl, resolveTarget } from './options.js';
 
 const parse = (input: unknown) => InfluxOutputOptionsSchema.parse(input);
 
@@ -28,6 +28,37 @@ describe('InfluxOutputOptionsSchema', () => {
     const text = r.success ? '' : describeIssues(r.error);
     expect(text).toContain('url: http://bob:***@h:8086/a/b path must be just the database name');
     expect(text).not.toContain('s3cret');
+  });
+});
+
+describe('retention_policy option', () => {
+  it('fills replication 1 and default true', () => {
+    expect(parse({ retention_policy: { name: 'one_year', duration: '52w' } }).retention_policy).toEqual({
+      name: 'one_year',
+      duration: '52w',
+      replication: 1,
+      default: true,
+    });
+  });
+
+  it('accepts InfluxQL durations and INF, refuses others and anything under 1h', () => {
+    for (const duration of ['52w', '90d', '1h', '1h30m', '60m', 'INF']) {
+      expect(InfluxOutputOptionsSchema.safeParse({ retention_policy: { name: 'r', duration } }).success, duration).toBe(true);
+    }
+    for (const duration of ['30m', '59m59s', 'inf', '52 w', '1y', '', 'forever', '1.5h', 'INF; DROP DATABASE x']) {
+      expect(InfluxOutputOptionsSchema.safeParse({ retention_policy: { name: 'r', duration } }).success, duration).toBe(false);
+    }
+  });
+
+  it('refuses names that could break out of the InfluxQL quotes', () => {
+    expect(InfluxOutputOptionsSchema.safeParse({ retention_policy: { name: 'a" ON x', duration: '1d' } }).success).toBe(false);
+  });
+
+  it('durationMs converts the literal', () => {
+    expect(durationMs('1h30m')).toBe(5_400_000);
+    expect(durationMs('2w')).toBe(1_209_600_000);
+    expect(durationMs('INF')).toBe(Infinity);
+    expect(durationMs('3y')).toBeUndefined();
   });
 });
 

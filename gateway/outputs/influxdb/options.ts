@@ -35,6 +35,51 @@ function urlProblem(raw: string): string | undefined {
   return undefined;
 }
 
+// InfluxQL duration literals (InfluxQL spec, "Durations": ns, u/µ, ms, s, m, h, d, w, concatenable as in
+// 1h30m), or INF for "keep forever". A retention policy must keep at least one hour (InfluxQL "Database
+// management" › CREATE RETENTION POLICY, docs.influxdata.com/influxdb/v1/query_language/manage-database/;
+// 1.6.7 answers `retention policy duration must be at least 1h0m0s`).
+const DURATION_UNIT_MS: Record<string, number> = {
+  ns: 1e-6,
+  u: 1e-3,
+  µ: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+};
+const DURATION = /^(\d+(ns|u|µ|ms|s|m|h|d|w))+$/;
+
+/** Milliseconds of an InfluxQL duration literal, Infinity for INF, undefined when it is not one. */
+export function durationMs(text: string): number | undefined {
+  if (text === 'INF') return Infinity;
+  if (!DURATION.test(text)) return undefined;
+  let ms = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+)(ns|u|µ|ms|s|m|h|d|w)/g)) ms += Number(n) * (DURATION_UNIT_MS[unit ?? ''] ?? 0);
+  return ms;
+}
+
+export const RetentionPolicySchema = z
+  .object({
+    /** Name of the policy; writes name it, so points land in it whether or not it is the database's default. */
+    name: z.string().regex(DATABASE_NAME, 'must be letters, digits, "_", "." or "-" (at most 64)'),
+    /** How long InfluxDB keeps the points: an InfluxQL duration (`52w`, `90d`, `1h30m`) of at least 1h, or `INF`. */
+    duration: z.string().superRefine((text, ctx) => {
+      const ms = durationMs(text);
+      if (ms === undefined) ctx.addIssue({ code: 'custom', message: `"${text}" is not an InfluxQL duration (e.g. 52w, 90d, 12h) or INF` });
+      else if (ms < 3_600_000) ctx.addIssue({ code: 'custom', message: `"${text}" is shorter than 1h, the least InfluxDB keeps` });
+    }),
+    /** Copies kept; 1 on a single server (OSS ignores anything else). */
+    replication: z.number().int().min(1).max(100).default(1),
+    /** Make it the database's default policy (what queries without an explicit policy read). */
+    default: z.boolean().default(true),
+  })
+  .strict();
+
+export type RetentionPolicy = z.infer<typeof RetentionPolicySchema>;
+
 export const InfluxOutputOptionsSchema = z
   .object({
     /** http(s)://[user:password@]host:port[/database]; database defaults to `airlane`. */
@@ -57,6 +102,11 @@ export const InfluxOutputOptionsSchema = z
     create_database: z.boolean().default(true),
     /** Per-request timeout. */
     timeout_ms: z.number().int().min(100).max(600_000).default(10_000),
+    /**
+     * Write into this retention policy, created with the database when create_database is true. Without it,
+     * writes go to the database's default policy (autogen: kept forever).
+     */
+    retention_policy: RetentionPolicySchema.optional(),
   })
   .strict();
 

@@ -71,16 +71,28 @@ export const emptyCounts = (): SanitizeCounts => ({ droppedPoints: 0, droppedFie
 
 /** Turns one Metric into a node-influx point (ms timestamp), or undefined when nothing valid is left. */
 export function toPoint(metric: Metric, counts: SanitizeCounts): IPoint | undefined {
-  if (!MEASUREMENTS.has(metric.measurement) || !Number.isSafeInteger(metric.time)) {
+  const r = convert(metric, counts);
+  return 'point' in r ? r.point : undefined;
+}
+
+/** Like toPoint, but says why a metric cannot be written at all (the reason goes to the dead-letter table). */
+export function convert(metric: Metric, counts: SanitizeCounts): { point: IPoint } | { reason: string } {
+  if (!MEASUREMENTS.has(metric.measurement)) {
     counts.droppedPoints++;
-    return undefined;
+    return { reason: `unknown measurement ${JSON.stringify(String(metric.measurement).slice(0, 64))} (not one of DESIGN.md §3)` };
+  }
+  if (!Number.isSafeInteger(metric.time)) {
+    counts.droppedPoints++;
+    return { reason: `time ${String(metric.time)} is not a whole number of milliseconds` };
   }
   const fields: Record<string, number | IntegerField> = {};
   let fieldCount = 0;
+  const bad: string[] = [];
   for (const [key, value] of Object.entries(metric.fields)) {
     const integer = INTEGER_FIELDS.has(key);
     if (!isSafeKey(key) || typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value))) {
       counts.droppedFields++;
+      if (bad.length < 5) bad.push(`${JSON.stringify(key.slice(0, 64))}=${String(value).slice(0, 32)}`);
       continue;
     }
     fields[key] = integer ? new IntegerField(value) : value;
@@ -88,7 +100,7 @@ export function toPoint(metric: Metric, counts: SanitizeCounts): IPoint | undefi
   }
   if (fieldCount === 0) {
     counts.droppedPoints++;
-    return undefined;
+    return { reason: `no writable field left (${bad.length ? `dropped ${bad.join(', ')}` : 'no fields'}): NaN, Infinity, a non-integer qc or a bad key` };
   }
   const tags: Record<string, string> = {};
   // Sorted tag keys: InfluxDB sorts them itself otherwise (line protocol docs, "sort tags by key").
@@ -103,5 +115,5 @@ export function toPoint(metric: Metric, counts: SanitizeCounts): IPoint | undefi
     tags[key] = value;
   }
   // A numeric string: node-influx skips a falsy timestamp (0) and would let the server stamp arrival time.
-  return { measurement: metric.measurement, tags, fields, timestamp: String(metric.time) };
+  return { point: { measurement: metric.measurement, tags, fields, timestamp: String(metric.time) } };
 }
