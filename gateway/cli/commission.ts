@@ -3,6 +3,8 @@
 // fits a 40-column phone terminal, keeps the record under <data_dir>/commissioning/ and publishes it retained on
 // airlane/v1/<site>/<node>/commissioning. Stop the station service first on a real pole: the serial ports are
 // opened here and cannot be shared.
+import { clientOptions, type MqttConnectionOptions } from '../core/mqtt-connect.js';
+import { redactUrl } from '../core/redact.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -35,9 +37,10 @@ export interface RunCommissionDeps {
   now?: () => number;
 }
 
-async function publishMqtt(url: string, topic: string, payload: string): Promise<void> {
+async function publishMqtt(conf: MqttConnectionOptions & { url: string }, topic: string, payload: string): Promise<void> {
   const { connectAsync } = await import('mqtt');
-  const client = await connectAsync(url, { connectTimeout: 5000, reconnectPeriod: 0 });
+  // The station's credentials and TLS, as the gateway itself connects.
+  const client = await connectAsync(conf.url, { ...clientOptions(conf), connectTimeout: 5000, reconnectPeriod: 0 });
   try {
     await client.publishAsync(topic, payload, { qos: 1, retain: true });
   } finally {
@@ -143,10 +146,11 @@ export async function runCommission(opts: CommissionOptions, io: CommissionIo, d
     if (!url) notes.push('no mqtt url in the station: not published');
     else {
       try {
-        await (deps.publish ?? publishMqtt)(url, topic, JSON.stringify(record));
+        const mqttConf = station.mqtt!;
+        await (deps.publish ?? ((_url, t, p) => publishMqtt(mqttConf, t, p)))(url, topic, JSON.stringify(record));
         notes.push(`published ${topic}`);
       } catch (e) {
-        io.err(`commission: cannot publish to ${url}: ${(e as Error).message} — the record is saved; publish later or check the broker`);
+        io.err(`commission: cannot publish to ${redactUrl(url)}: ${(e as Error).message} — the record is saved; publish later or check the broker`);
       }
     }
     // --json: one line per node, the record itself (JSON lines, like `airlane decode`).

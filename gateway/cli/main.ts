@@ -106,6 +106,21 @@ program
   });
 
 program
+  .command('acl')
+  .description('print a Mosquitto acl_file: each node may publish only under airlane/v1/<site>/<node>/')
+  .argument('[stations...]', 'station files (YAML or JSON)')
+  .option('--node <site/node>', 'a remote node publishing on its own (repeatable)', collect)
+  .option('--password-file <path>', 'the Mosquitto password_file the printed mosquitto_passwd commands fill')
+  .option('--json', 'one JSON object {users, acl}')
+  .action(async (stations: string[], o: { node?: string[]; passwordFile?: string; json?: boolean }) => {
+    const { runAcl } = await import('./acl.js');
+    process.exitCode = runAcl(
+      { stations, ...(o.node ? { nodes: o.node } : {}), ...(o.passwordFile ? { passwordFile: o.passwordFile } : {}), ...(o.json ? { json: true } : {}) },
+      { out: (l) => console.log(l), err: (l) => console.error(l) },
+    );
+  });
+
+program
   .command('flash')
   .description('program an Arduino over its bootloader (STK500v1), verify it, check that Firmata answers')
   .option('--board <board>', 'nano | nano-old-bootloader | uno')

@@ -27,7 +27,7 @@ describe('station config', () => {
     const c = loadStation(demo, {});
     expect(c.site).toBe('demo-street');
     expect(c.simulate).toBe(true);
-    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.http).toEqual({ host: '127.0.0.1', port: 8080, public: false, stall_after_s: 600 });
     expect(c.nodes[0]?.parts.map((p) => p.part)).toEqual(['pms5003', 'bme280', 'sds011', 'sps30', 'pmsa003i', 'sht3x', 'no2-b43f']);
     expect(c.nodes[1]?.board).toEqual({ type: 'firmata', port: '/dev/ttyACM1', baud_rate: 115_200, analog_reference_mv: 5000 });
     expect(c.nodes[0]?.parts[1]?.options).toEqual({ address: 0x76, oversampling: 1, max_status_polls: 50 });

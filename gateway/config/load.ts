@@ -24,6 +24,7 @@ const ENV_KEYS: Record<string, string> = {
   AIRLANE_INFLUX_URL: 'influxdb.url',
   AIRLANE_MQTT_URL: 'mqtt.url',
   AIRLANE_HTTP_PORT: 'http.port',
+  AIRLANE_HTTP_TOKEN: 'http.token',
   AIRLANE_DATA_DIR: 'data_dir',
 };
 
@@ -36,6 +37,8 @@ export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = 
     const port = Number(env.AIRLANE_HTTP_PORT);
     out.http = { ...(out.http as object | undefined), port: Number.isInteger(port) ? port : env.AIRLANE_HTTP_PORT };
   }
+  // The token stays out of the station file (which is shared and versioned): systemd's EnvironmentFile sets it.
+  if (env.AIRLANE_HTTP_TOKEN) out.http = { ...(out.http as object | undefined), token: env.AIRLANE_HTTP_TOKEN };
   if (env.AIRLANE_DATA_DIR) out.data_dir = env.AIRLANE_DATA_DIR;
   return out;
 }

@@ -7,6 +7,9 @@ import { InfluxOutputOptionsSchema as influxOutputOptions } from '../outputs/inf
 import { mqttOutputOptions } from '../outputs/mqtt/options.js';
 import { airTrafficOptions } from '../aggregators/air-traffic/options.js';
 import { vehicleCounterOptions } from '../../firmware/drivers/vehicle-counter/options.js';
+import { httpOptions } from '../http/options.js';
+import { selfInputOptions } from '../inputs/self/options.js';
+import { partFaultOptions } from '../../firmware/node/options.js';
 
 const pin = z.number().int().min(2, 'pins 0 and 1 carry the USB serial link; use pin 2 or higher').max(69);
 const busSchema = z.discriminatedUnion(
@@ -43,6 +46,8 @@ export interface PartEntry {
   every_s: number;
   average_s: number;
   duty_cycle: boolean;
+  /** Flag readings `stuck` after this many seconds of identical values (0: never). */
+  stuck_after_s: number;
   options: unknown;
 }
 
@@ -64,6 +69,7 @@ function partEntry(modules: readonly PartModule<any>[]): z.ZodType<PartEntry> {
           average_s: z.number().min(0).max(3600).default(0),
           /** Sleep the part (laser, fan) between samples when it can and `every_s` leaves time for its warm-up. */
           duty_cycle: z.boolean().default(true),
+          ...partFaultOptions,
           options: (m.options as z.ZodType).prefault({}),
         })
         .strict(),
@@ -127,10 +133,10 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
       /** Device simulators instead of hardware (the demo). */
       simulate: z.boolean().default(false),
       data_dir: z.string().min(1).default('.airlane'),
-      http: z
-        .object({ host: z.string().min(1).default('127.0.0.1'), port: z.number().int().min(0).max(65535).default(8080) })
-        .strict()
-        .prefault({}),
+      /** The local page and API; a token is required when it is reachable from a network. */
+      http: httpOptions.prefault({}),
+      /** The gateway's own figures (queues, drops, rejections, part states) into the `gateway` measurement. */
+      self_report: selfInputOptions.prefault({}),
       nodes: z.array(node).default([]),
       counters: z.array(counter).default([]),
       /** Broker for this station's readings and for remote nodes; without it an in-process broker is started. */

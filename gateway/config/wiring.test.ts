@@ -447,7 +447,7 @@ describe('station profiles', () => {
   const expected: Record<string, string[]> = { 'demo.yaml': [], 'full.yaml': [], 'kerbside-pi.yaml': [], 'satellite-nano.yaml': [] };
 
   it.each(files)('%s has no wiring errors', (f) => {
-    const problems = checkWiring(loadStation(join(dir, f), {}), partModules);
+    const problems = checkWiring(loadStation(join(dir, f), { AIRLANE_HTTP_TOKEN: 'test-token-0123456789abcdef' }), partModules);
     expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(problems.map(formatWiringProblem)).toEqual(expected[f]);
   });

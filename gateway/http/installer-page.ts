@@ -64,7 +64,9 @@ export const INSTALLER_PAGE = `<!doctype html>
 <div id="nodes"></div>
 <script>
 function el(tag, cls, text) { const e = document.createElement(tag); if (cls) e.className = cls; if (text !== undefined) e.textContent = text; return e; }
-async function get(path) { const r = await fetch(path, { cache: 'no-store' }); if (!r.ok) throw new Error(path + ': HTTP ' + r.status); return r.json(); }
+// With http.token set, open the page as /installer#token=…: the fragment never leaves the phone (not sent, not logged).
+const token = new URLSearchParams(location.hash.slice(1)).get('token');
+async function get(path) { const r = await fetch(path, { cache: 'no-store', headers: token ? { authorization: 'Bearer ' + token } : {} }); if (!r.ok) throw new Error(path + ': HTTP ' + r.status); return r.json(); }
 function render(status, latest, comm) {
   const root = document.getElementById('nodes');
   root.replaceChildren();

@@ -69,7 +69,7 @@ describe.skipIf(!socatAvailable() && !inCi)('PMS5003 over a socat pty pair', () 
     expect(sim.asleep).toBe(false);
     expect(afterWake.values).toEqual(expected);
     expect(afterWake.flags).toContain('warmup');
-    expect(driver.counts.errors).toEqual({ checksum: 0, length: 0, truncated: 0 });
+    expect(driver.counts.errors).toEqual({ checksum: 0, length: 0, truncated: 0, implausible: 0 });
   });
 
   it('passive mode and read-on-request for a PMS5003T', async () => {

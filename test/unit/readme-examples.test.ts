@@ -31,7 +31,7 @@ describe('README station examples', () => {
   });
 
   it.each(cases)('%s is a valid station file', (_name, yaml) => {
-    expect(() => parseStation(yaml, 'README example', {})).not.toThrow();
-    expect(parseStation(yaml, 'README example', {}).site).toMatch(/\S/);
+    expect(() => parseStation(yaml, 'README example', { AIRLANE_HTTP_TOKEN: 'test-token-0123456789abcdef' })).not.toThrow();
+    expect(parseStation(yaml, 'README example', { AIRLANE_HTTP_TOKEN: 'test-token-0123456789abcdef' }).site).toMatch(/\S/);
   });
 });

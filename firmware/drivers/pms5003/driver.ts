@@ -7,7 +7,8 @@
 //                                           after wake-up; air-quality.md §7: mark, do not drop)
 //                                 'sensor_error'  byte 29 (error code) non-zero
 //   'ack'     ({command, data})   an ACK frame
-//   'frame_error' (PmsErrorEvent) a rejected candidate (bad checksum, implausible length, truncated) — counted
+//   'frame_error' (PmsErrorEvent) a rejected candidate (bad checksum, implausible length, truncated, or values
+//                                 that break the manual's ordering: code 'implausible', protocol.ts) — counted
 //                                 in `counts`; never fatal
 //   'stale'   ()                  active mode, awake, and no frame for staleAfterMs (AirGradient: 3 s,
 //                                 protocols.md §9); the half-received frame is dropped

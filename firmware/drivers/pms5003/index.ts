@@ -40,7 +40,7 @@ export async function* decodeChunks(
     error(code, reason, buf, start, length) {
       out.push({ kind: 'error', code, reason, hex: hex(buf, start, start + length) });
     },
-  });
+  }, variant);
   for await (const chunk of chunks) {
     scanner.push(chunk);
     const batch = out;

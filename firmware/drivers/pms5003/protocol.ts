@@ -7,6 +7,9 @@
 //                     atmospheric PM only; its last 6 data bytes are reserved — PyPMS captured PMS3003 frames)
 //   LEN 4           → 8-byte ACK `42 4D 00 04 CMD DATA CHKH CHKL` (airrohr issue #730 shows one misread as data)
 // Any other LEN after `42 4D` is not a frame: the scanner moves one byte on and keeps looking.
+//
+// A checksum-valid data frame is then checked for plausibility (checkPlausible below) and refused as
+// `implausible` when its words contradict what the manual defines them to be.
 import type { Values } from '../types.js';
 import { ChunkScanner, ScannerTransform } from '../../protocols/chunk-scanner.js';
 
@@ -24,7 +27,7 @@ export const PMS_LEN_ACK = 4;
 /** Largest frame we ever wait for (32 bytes); anything that needs more is not a frame. */
 export const PMS_MAX_FRAME = PMS_LEN_DATA + 4;
 
-export type PmsErrorCode = 'checksum' | 'length' | 'truncated';
+export type PmsErrorCode = 'checksum' | 'length' | 'truncated' | 'implausible';
 
 /** Receives scanner results without any per-frame allocation beyond what the receiver itself does. */
 export interface PmsSink {
@@ -55,10 +58,19 @@ const hex4 = (n: number) => '0x' + n.toString(16).padStart(4, '0');
  * so a chunk is never copied whole: only the kept tail plus the first bytes of the next chunk are.
  */
 export class PmsScanner extends ChunkScanner {
-  readonly counts: PmsCounts = { frames: 0, acks: 0, errors: { checksum: 0, length: 0, truncated: 0 } };
+  readonly counts: PmsCounts = { frames: 0, acks: 0, errors: { checksum: 0, length: 0, truncated: 0, implausible: 0 } };
+  /**
+   * Which layout bytes 24–27 carry. The plausibility check orders them as counts only when this is 'pms5003';
+   * left out (a probe that does not know the part yet), they are not checked.
+   */
+  readonly variant: PmsVariant | undefined;
 
-  constructor(private readonly sink: PmsSink) {
+  constructor(
+    private readonly sink: PmsSink,
+    variant?: PmsVariant,
+  ) {
     super(PMS_MAX_FRAME);
+    this.variant = variant === undefined ? undefined : checkVariant(variant);
   }
 
   /** End of input: an unfinished frame left in the tail is reported as truncated. Resets the scanner. */
@@ -122,6 +134,14 @@ export class PmsScanner extends ChunkScanner {
         i++;
         continue;
       }
+      const implausible = len === PMS_LEN_ACK ? null : checkPlausible(buf, i, total, this.variant);
+      if (implausible !== null) {
+        counts.errors.implausible++;
+        sink.error('implausible', implausible, buf, i, total);
+        // As after a checksum failure: the header may have been a coincidence inside a real frame.
+        i++;
+        continue;
+      }
       if (len === PMS_LEN_ACK) {
         counts.acks++;
         sink.ack(buf[i + 4] as number, buf[i + 5] as number, buf, i);
@@ -164,6 +184,50 @@ const LAYOUTS: Record<PmsVariant | 'legacy', readonly Word[]> = {
   // counts (PMS5003T manual via protocols.md §1; matched against PyPMS's captured PMS5003T frames).
   pms5003t: [...MASS, ...FINE_COUNTS, ['temperature_c', 24, 10, true], ['humidity_pct', 26, 10]],
 };
+
+// Plausibility after the checksum. The manual (PMS5003 manual V2.3, Appendix I, "Data 1" … "Data 12"; the same
+// table in the PMS7003 manual V2.5 and PMS5003T manual) defines the mass words as PM1.0, PM2.5 and PM10 — the mass
+// of particles up to 1.0, 2.5 and 10 µm, so each includes the one before — and the count words as the number of
+// particles "with diameter beyond 0.3 / 0.5 / 1.0 / 2.5 / 5.0 / 10 um in 0.1 L of air", each a subset of the one
+// before. A frame breaking PM1.0 ≤ PM2.5 ≤ PM10 (in the CF=1 set or the atmospheric set) or the non-increasing
+// counts cannot come from the sensor. Why check at all: the 16-bit sum cannot see two flipped bits of the same
+// weight in opposite directions (or a data bit and the matching checksum bit), about 1.4e-3 of frames at a bit-
+// error rate of 1e-3; when such a pair hits a high byte, a word jumps by ≥ 256 and usually breaks the order.
+const MASS_SETS = [
+  [4, 6, 8], // CF=1 PM1.0, PM2.5, PM10
+  [10, 12, 14], // atmospheric PM1.0, PM2.5, PM10
+] as const;
+const COUNTS_PMS5003 = [16, 18, 20, 22, 24, 26] as const;
+/** The counts every 32-byte layout carries (PMS5003T: bytes 24–27 are temperature and humidity). */
+const COUNTS_COMMON = [16, 18, 20, 22] as const;
+const COUNT_NAMES = ['0.3', '0.5', '1.0', '2.5', '5.0', '10'];
+
+/**
+ * Why a checksum-valid data frame (32 or 24 bytes at buf[start]) cannot be a real reading, or null when it can.
+ * Bytes 24–27 are ordered as the > 5.0 and > 10 µm counts only for variant 'pms5003' (on a PMS5003T they are
+ * temperature and humidity; with no variant they are not checked). A 24-byte PMS1003–3003 frame has no counts.
+ */
+export function checkPlausible(buf: Uint8Array, start: number, length: number, variant?: PmsVariant): string | null {
+  for (const [a, b, c] of MASS_SETS) {
+    const pm1 = u16(buf, start + a);
+    const pm25 = u16(buf, start + b);
+    const pm10 = u16(buf, start + c);
+    if (pm1 > pm25 || pm25 > pm10) {
+      const set = a === 4 ? 'CF=1' : 'atmospheric';
+      return `${set} PM1.0/PM2.5/PM10 = ${pm1}/${pm25}/${pm10} µg/m³: not PM1.0 ≤ PM2.5 ≤ PM10 (cumulative mass, PMS5003 manual V2.3 Appendix I)`;
+    }
+  }
+  if (length !== PMS_LEN_DATA + 4) return null;
+  const offsets = variant === 'pms5003' ? COUNTS_PMS5003 : COUNTS_COMMON;
+  for (let k = 1; k < offsets.length; k++) {
+    const bigger = u16(buf, start + offsets[k - 1]!);
+    const smaller = u16(buf, start + offsets[k]!);
+    if (smaller > bigger) {
+      return `count beyond ${COUNT_NAMES[k]} µm (${smaller}) exceeds count beyond ${COUNT_NAMES[k - 1]} µm (${bigger}) per 0.1 L: counts are cumulative (PMS5003 manual V2.3 Appendix I)`;
+    }
+  }
+  return null;
+}
 
 /** Decodes a checksum-valid data frame (as handed to PmsSink.frame) into canonical quantities. */
 export function decodeFrame(buf: Uint8Array, start: number, length: number, variant: PmsVariant): Values {
@@ -254,7 +318,7 @@ export class PmsParser extends ScannerTransform<PmsScanner> {
 
   constructor(options: PmsParserOptions = {}) {
     const variant = checkVariant(options.variant ?? 'pms5003');
-    super((emit) => new PmsScanner(eventSink(variant, emit)));
+    super((emit) => new PmsScanner(eventSink(variant, emit), variant));
     this.variant = variant;
   }
 

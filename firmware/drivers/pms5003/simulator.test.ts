@@ -7,7 +7,7 @@ import { duplexPair } from './test-pair.js';
 
 const decodeAll = (buf: Buffer, variant: 'pms5003' | 'pms5003t' = 'pms5003') => {
   const out: PmsEvent[] = [];
-  const s = new PmsScanner(eventSink(variant, (e) => out.push(e)));
+  const s = new PmsScanner(eventSink(variant, (e) => out.push(e)), variant);
   s.push(buf);
   return out;
 };

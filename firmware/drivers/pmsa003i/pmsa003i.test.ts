@@ -131,7 +131,8 @@ describe('Pmsa003iSimulator ↔ driver round trip', () => {
   });
 
   it('follows given values', async () => {
-    const values = { ...PYPMS_PMSX003_3.values, pm25_ugm3: 123, n0_3_per_dl: 40000 };
+    // PM2.5 ≤ PM10 and the counts stay ordered, or the PMS parser refuses the block as implausible.
+    const values = { ...PYPMS_PMSX003_3.values, pm25_ugm3: 123, pm10_ugm3: 150, n0_3_per_dl: 40000 };
     const r = await new Pmsa003i(new FakeI2cBus().attach(0x12, new Pmsa003iSimulator({ values: () => values })), settled).read();
     expect(r.values).toEqual(values);
   });

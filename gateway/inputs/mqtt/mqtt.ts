@@ -9,6 +9,7 @@ import { ReadingSchema, TrafficCountSchema, describeIssues } from '../../core/re
 import { readingToMetric, trafficToMetric, type Metric } from '../../core/metric.js';
 import type { MqttInputOptions } from './options.js';
 import { redactUrl as redact } from '../../core/redact.js';
+import { clientOptions, connectErrorLogger } from '../../core/mqtt-connect.js';
 
 export interface MqttInputDeps {
   log: Logger;
@@ -16,34 +17,99 @@ export interface MqttInputDeps {
   isLocal?: (kind: 'reading' | 'traffic', site: string, id: string) => boolean;
 }
 
-export type ParsedMessage = { ok: true; metric: Metric } | { ok: false; where: string; reason: string };
+/** Why a message was refused: the counters' category (Sink.reject's `code`). */
+export type RejectCode = 'topic' | 'too_large' | 'not_utf8' | 'not_json' | 'schema' | 'mismatch' | 'retained' | 'not_commissioned';
 
-/** Parses one message; pure, so it can be tested and fuzzed without a broker. */
-export function parseMessage(topic: string, payload: Buffer, maxBytes = 65_536): ParsedMessage {
+export type ParsedMessage = { ok: true; metric: Metric } | { ok: false; where: string; reason: string; code: RejectCode };
+
+// fatal: invalid UTF-8 is refused instead of being turned into U+FFFD and passed on. A leading BOM is dropped
+// (the decoder's default): RFC 8259 §8.1 lets a JSON parser ignore one rather than treat it as an error.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The payload as text, or undefined when it is not valid UTF-8 (RFC 8259 §8.1: JSON exchanged between systems is UTF-8). */
+export function decodeUtf8(payload: Uint8Array): string | undefined {
+  try {
+    return utf8.decode(payload);
+  } catch {
+    return undefined;
+  }
+}
+
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * The path of a "__proto__", "constructor" or "prototype" key at the root or one object down (where the
+ * contracts have objects: the root and `values`). zod's record silently drops a "__proto__" key, which would
+ * accept the payload minus that key; refusing the whole payload is the honest answer. Deeper objects are refused
+ * by the schemas anyway (no contract field holds one).
+ */
+function reservedKey(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  for (const [k, v] of Object.entries(data)) {
+    if (RESERVED_KEYS.has(k)) return k;
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      for (const k2 of Object.keys(v)) if (RESERVED_KEYS.has(k2)) return `${k}.${k2}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Parses one message; pure, so it can be tested and fuzzed without a broker. `retained` is the delivered
+ * packet's retain flag: a broker sets it only on a stored retained message replayed to a new subscription
+ * (MQTT 3.1.1 §3.3.1.3), i.e. a repeat of something already delivered live, so a retained reading is refused.
+ */
+export function parseMessage(topic: string, payload: Uint8Array, maxBytes = 65_536, retained = false): ParsedMessage {
+  // A refusal needs no stack trace, and capturing one for every SyntaxError and ZodError roughly doubles the cost
+  // of a refused payload: a flood of hostile messages must stay cheap. Synchronous, so restoring it is safe.
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return parse(topic, payload, maxBytes, retained);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function parse(topic: string, payload: Uint8Array, maxBytes: number, retained: boolean): ParsedMessage {
   const parts = topic.split('/');
   // Counted under one key per input (a publisher inventing node ids must not grow the stats); the topic goes
   // into the logged reason.
   const where = 'mqtt';
-  const bad = (reason: string): ParsedMessage => ({ ok: false, where, reason: `${reason} (topic ${topic.slice(0, 200)})` });
-  if (parts.length !== 5 || parts[0] !== 'airlane' || parts[1] !== 'v1') return bad('topic is not airlane/v1/<site>/<node>/reading or airlane/v1/<site>/traffic/<detector>');
-  if (payload.length > maxBytes) return bad(`payload of ${payload.length} bytes exceeds ${maxBytes}`);
+  // Bounded: a hostile payload with thousands of bad keys must not make a 64 KB log line.
+  const bad = (code: RejectCode, reason: string): ParsedMessage => ({
+    ok: false,
+    where,
+    code,
+    reason: `${reason.length > 400 ? `${reason.slice(0, 400)}…` : reason} (topic ${topic.slice(0, 200)})`,
+  });
+  if (parts.length !== 5 || parts[0] !== 'airlane' || parts[1] !== 'v1') return bad('topic', 'topic is not airlane/v1/<site>/<node>/reading or airlane/v1/<site>/traffic/<detector>');
+  const [, , site, second, third] = parts as [string, string, string, string, string];
+  const isTraffic = second === 'traffic';
+  if (!isTraffic && third !== 'reading') return bad('topic', `unexpected topic leaf "${third.slice(0, 64)}"`);
+  if (payload.length > maxBytes) return bad('too_large', `payload of ${payload.length} bytes exceeds ${maxBytes}`);
+  if (retained) return bad('retained', 'retained message: a stored repeat, not a new reading — publish readings with retain off');
+  if (payload.length === 0) return bad('not_json', 'payload is empty');
+  const text = decodeUtf8(payload);
+  if (text === undefined) return bad('not_utf8', 'payload is not valid UTF-8');
   let data: unknown;
   try {
-    data = JSON.parse(payload.toString('utf8'));
+    // JSON.parse makes "__proto__" an own key, never the prototype; the strict schemas then refuse it.
+    data = JSON.parse(text);
   } catch (e) {
-    return bad(`payload is not JSON (${(e as Error).message})`);
+    return bad('not_json', `payload is not JSON (${(e as Error).message.slice(0, 120)})`);
   }
-  const [, , site, second, third] = parts as [string, string, string, string, string];
-  if (second === 'traffic') {
+  const reserved = reservedKey(data);
+  if (reserved) return bad('schema', `${reserved}: key not allowed (prototype-pollution attempt)`);
+  if (isTraffic) {
     const r = TrafficCountSchema.safeParse(data);
-    if (!r.success) return bad(describeIssues(r.error));
-    if (r.data.site !== site || r.data.detector !== third) return bad(`payload names site "${r.data.site}" detector "${r.data.detector}", topic names "${site}" "${third}"`);
+    if (!r.success) return bad('schema', describeIssues(r.error));
+    if (r.data.site !== site || r.data.detector !== third) return bad('mismatch', `payload names site "${r.data.site}" detector "${r.data.detector}", topic names "${site}" "${third}"`);
     return { ok: true, metric: trafficToMetric(r.data) };
   }
-  if (third !== 'reading') return bad(`unexpected topic leaf "${third}"`);
   const r = ReadingSchema.safeParse(data);
-  if (!r.success) return bad(describeIssues(r.error));
-  if (r.data.site !== site || r.data.node !== second) return bad(`payload names site "${r.data.site}" node "${r.data.node}", topic names "${site}" "${second}"`);
+  if (!r.success) return bad('schema', describeIssues(r.error));
+  if (r.data.site !== site || r.data.node !== second) return bad('mismatch', `payload names site "${r.data.site}" node "${r.data.node}", topic names "${site}" "${second}"`);
   return { ok: true, metric: readingToMetric(r.data) };
 }
 
@@ -65,7 +131,11 @@ export class MqttInput implements Input {
 
   async start(sink: Sink): Promise<void> {
     const { log, isLocal } = this.deps;
+    // Files (password_file, tls.*) are read here, once; an unreadable one fails start with the option's name.
+    const auth = clientOptions(this.options);
+    const errors = connectErrorLogger(this.options, (message) => log.error(message));
     const client = mqtt.connect(this.options.url, {
+      ...auth,
       clientId: this.options.client_id,
       clean: false,
       reconnectPeriod: 2000,
@@ -89,9 +159,9 @@ export class MqttInput implements Input {
         this.holdAcks(client, sink, log);
         return done();
       }
-      const parsed = parseMessage(topic, payload, this.options.max_payload_bytes);
+      const parsed = parseMessage(topic, payload, this.options.max_payload_bytes, packet.retain);
       if (!parsed.ok) {
-        sink.reject(parsed.where, parsed.reason);
+        sink.reject(parsed.where, parsed.reason, parsed.code);
       } else {
         const m = parsed.metric;
         const id = m.measurement === 'traffic' ? m.tags.detector : m.tags.node;
@@ -99,7 +169,7 @@ export class MqttInput implements Input {
         if (isLocal?.(kind, m.tags.site ?? '', id ?? '')) {
           // our own data echoed by the broker
         } else if (kind === 'reading' && this.options.require_commissioning && !this.commissioned.has(`${m.tags.site}/${m.tags.node}`)) {
-          sink.reject('mqtt', `node ${m.tags.node} at ${m.tags.site} is not commissioned: run airlane commission for it (topic ${topic})`);
+          sink.reject('mqtt', `node ${m.tags.node} at ${m.tags.site} is not commissioned: run airlane commission for it (topic ${topic})`, 'not_commissioned');
         } else {
           m.meta = { ...m.meta, remote: true };
           sink.push(m);
@@ -108,8 +178,15 @@ export class MqttInput implements Input {
       this.holdAcks(client, sink, log);
       done();
     };
-    client.on('error', (e) => log.error({ url: redact(this.options.url), err: e.message }, 'MQTT input error'));
-    client.on('offline', () => log.warn({ url: redact(this.options.url) }, 'MQTT input offline; reconnecting'));
+    client.on('error', (e) => errors.error(e));
+    client.on('connect', () => errors.connected());
+    let online = false;
+    client.on('connect', () => (online = true));
+    // Once per lost connection, not on every failed retry.
+    client.on('offline', () => {
+      if (online) log.warn({ url: redact(this.options.url) }, 'MQTT input offline; reconnecting');
+      online = false;
+    });
     await new Promise<void>((resolve) => {
       // Do not block start-up on a broker that is away: the client keeps reconnecting.
       const t = setTimeout(resolve, 3000);
@@ -125,8 +202,9 @@ export class MqttInput implements Input {
   private noteCommissioning(site: string, node: string, payload: Buffer): void {
     let pass = false;
     try {
-      const record = JSON.parse(payload.toString('utf8')) as { pass?: unknown; site?: unknown; node?: unknown };
-      pass = record.pass === true && record.site === site && record.node === node;
+      const text = payload.length <= this.options.max_payload_bytes ? decodeUtf8(payload) : undefined;
+      const record = (text === undefined ? undefined : JSON.parse(text)) as { pass?: unknown; site?: unknown; node?: unknown } | null | undefined;
+      pass = typeof record === 'object' && record !== null && record.pass === true && record.site === site && record.node === node;
     } catch {
       // an unreadable record commissions nothing
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mqttConnectionShape } from '../../core/mqtt-connect.js';
 
 export const mqttInputOptions = z
   .object({
@@ -13,6 +14,8 @@ export const mqttInputOptions = z
      * (`airlane commission` publishes it retained on airlane/v1/<site>/<node>/commissioning).
      */
     require_commissioning: z.boolean().default(false),
+    /** username, password, password_file, tls: see gateway/core/mqtt-connect.ts and the README. */
+    ...mqttConnectionShape,
   })
   .strict();
 export type MqttInputOptions = z.infer<typeof mqttInputOptions>;

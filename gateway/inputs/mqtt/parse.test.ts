@@ -38,6 +38,6 @@ describe('MQTT payload parsing', () => {
 
   it('refuses oversize payloads before parsing them', () => {
     const r = parseMessage('airlane/v1/rue/n1/reading', Buffer.alloc(70_000, 0x20), 65_536);
-    expect(r).toEqual({ ok: false, where: 'mqtt', reason: 'payload of 70000 bytes exceeds 65536 (topic airlane/v1/rue/n1/reading)' });
+    expect(r).toEqual({ ok: false, where: 'mqtt', code: 'too_large', reason: 'payload of 70000 bytes exceeds 65536 (topic airlane/v1/rue/n1/reading)' });
   });
 });

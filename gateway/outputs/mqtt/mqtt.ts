@@ -7,6 +7,7 @@ import type { Output } from '../../core/plugin.js';
 import { metricToReading, metricToTraffic, type Metric } from '../../core/metric.js';
 import type { MqttOutputOptions } from './options.js';
 import { redactUrl as redact } from '../../core/redact.js';
+import { clientOptions, connectErrorLogger } from '../../core/mqtt-connect.js';
 
 const WRITE_TIMEOUT_MS = 10_000;
 
@@ -34,17 +35,22 @@ export class MqttOutput implements Output {
   }
 
   async start(): Promise<void> {
+    // Files (password_file, tls.*) are read here, once; an unreadable one fails start with the option's name.
+    const auth = clientOptions(this.options);
+    const errors = connectErrorLogger(this.options, (message) => this.log.error(message));
     const client = mqtt.connect(this.options.url, {
+      ...auth,
       clientId: this.options.client_id,
       reconnectPeriod: 2000,
       will: { topic: this.statusTopic, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
     client.on('connect', () => {
+      errors.connected();
       client.publish(this.statusTopic, 'online', { qos: 1, retain: true });
       for (const [topic, payload] of this.retained) client.publish(topic, payload, { qos: 1, retain: true });
     });
-    client.on('error', (e) => this.log.error({ url: redact(this.options.url), err: e.message }, 'MQTT output error'));
+    client.on('error', (e) => errors.error(e));
   }
 
   async write(batch: Metric[]): Promise<void> {

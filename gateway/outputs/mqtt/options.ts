@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { mqttConnectionShape } from '../../core/mqtt-connect.js';
 
 export const mqttOutputOptions = z
   .object({
@@ -8,6 +9,8 @@ export const mqttOutputOptions = z
     gateway: z.string().min(1).default('gateway'),
     batch_size: z.number().int().positive().default(500),
     flush_interval_ms: z.number().int().positive().default(200),
+    /** username, password, password_file, tls: see gateway/core/mqtt-connect.ts and the README. */
+    ...mqttConnectionShape,
   })
   .strict();
 export type MqttOutputOptions = z.infer<typeof mqttOutputOptions>;
