@@ -121,6 +121,7 @@ export class MqttInput implements Input {
   readonly commissioned = new Set<string>();
   private client: MqttClient | undefined;
   private holding = false;
+  private sink: Sink | undefined;
   /** The last commit failed: take nothing more until the outbox accepts writes again. */
   private outboxDown = false;
 
@@ -130,6 +131,7 @@ export class MqttInput implements Input {
   ) {}
 
   async start(sink: Sink): Promise<void> {
+    this.sink = sink;
     const { log, isLocal } = this.deps;
     // Files (password_file, tls.*) are read here, once; an unreadable one fails start with the option's name.
     const auth = clientOptions(this.options);
@@ -213,8 +215,19 @@ export class MqttInput implements Input {
   }
 
   async stop(): Promise<void> {
-    // Forced: nothing of ours is in flight (acks are sent with the commit), and a dead broker must not hold us.
-    await this.client?.endAsync(true);
+    const client = this.client;
+    if (!client) return;
+    // Messages handled in this tick are not committed yet: commit them and send their PUBACKs now, so the broker
+    // does not deliver them again at the next start (harmless for InfluxDB, but a row twice in the outbox).
+    if (this.holding && this.sink?.flush()) client.stream.uncork();
+    // Give the PUBACKs a moment to leave with a clean DISCONNECT; a dead broker must not hold the shutdown.
+    let timer: NodeJS.Timeout | undefined;
+    const graceful = await Promise.race([
+      client.endAsync(false).then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2000))),
+    ]);
+    clearTimeout(timer);
+    if (!graceful) await client.endAsync(true);
   }
 
   /**
