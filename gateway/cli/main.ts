@@ -155,4 +155,6 @@ try {
     console.error(`airlane: ${(e as Error).message}`);
     process.exitCode = 1;
   }
+  // A start that failed half-way may leave a socket or timer open: the error is said, so do not hang on it.
+  setTimeout(() => process.exit(), 2000).unref();
 }

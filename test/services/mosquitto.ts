@@ -1,6 +1,8 @@
-// A private Mosquitto 2.x for the tests: one loopback listener on a free port, anonymous access, no
-// persistence, logs to its own file (toolchain.md §4; influxdb-mqtt.md §6 on allow_anonymous).
-import { writeFileSync } from 'node:fs';
+// A private Mosquitto 2.x for the tests: one loopback listener, anonymous access, logs to its own file
+// (toolchain.md §4; influxdb-mqtt.md §6 on allow_anonymous). By default a free port and no persistence; with
+// `port` and `dataDir` the same broker can be stopped and started again (a restart), keeping the persistent
+// sessions and their queued QoS 1 messages on disk.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, makeServiceDir, requireExecutable, startDaemon, withPortRetry, type RunningService } from './daemon.js';
@@ -26,18 +28,45 @@ function brokerAnswers(port: number): Promise<boolean> {
 export interface MosquittoOptions {
   /** Extra mosquitto.conf lines, e.g. `max_queued_messages 0` for a load test. */
   extraConfig?: string[];
+  /** Listen on this port (a restart reuses the port of the first start); a free port when absent. */
+  port?: number;
+  /**
+   * Persistence on, with mosquitto.db in this dir (created if missing, never removed by stop()): start again
+   * with the same port and dataDir and the persistent sessions and their queued messages are back.
+   */
+  dataDir?: string;
 }
 
-export async function startMosquitto(options: MosquittoOptions = {}): Promise<RunningService> {
+export interface MosquittoService extends RunningService {
+  port: number;
+  /** SIGKILL and wait for the exit: a crash. What was not autosaved yet (≤ 1 s) is lost, as on a real crash. */
+  kill(): Promise<void>;
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<MosquittoService> {
   const mosquitto = requireExecutable('mosquitto');
-  return withPortRetry(async () => {
+  const attempt = async (): Promise<MosquittoService> => {
     const dir = makeServiceDir('mosquitto');
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     const configFile = join(dir, 'mosquitto.conf');
+    const persistence: string[] = [];
+    if (options.dataDir !== undefined) {
+      mkdirSync(options.dataDir, { recursive: true });
+      // Mosquitto writes its db on a clean exit (SIGTERM) and every autosave_interval seconds; 1 s keeps a
+      // crash close to a real broker's. The location must end with a slash: Mosquitto appends the file name.
+      persistence.push(
+        'persistence true',
+        `persistence_location ${options.dataDir.endsWith('/') ? options.dataDir : `${options.dataDir}/`}`,
+        'persistence_file mosquitto.db',
+        'autosave_interval 1',
+      );
+    } else {
+      persistence.push('persistence false');
+    }
     const lines = [
       `listener ${port} 127.0.0.1`,
       'allow_anonymous true',
-      'persistence false',
+      ...persistence,
       'log_dest stderr',
       'log_type error',
       'log_type warning',
@@ -53,6 +82,17 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Ru
       dir,
       ready: () => brokerAnswers(port),
     });
-    return { url: `mqtt://127.0.0.1:${port}`, pid: daemon.pid, stop: daemon.stop };
-  });
+    const kill = async (): Promise<void> => {
+      try {
+        process.kill(daemon.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      // stop() then only waits for the exit and removes the config/log dir (never dataDir).
+      await daemon.stop();
+    };
+    return { url: `mqtt://127.0.0.1:${port}`, port, pid: daemon.pid, stop: daemon.stop, kill };
+  };
+  // A fixed port cannot be swapped for another one, so only a free port is worth retrying.
+  return options.port === undefined ? withPortRetry(attempt) : attempt();
 }

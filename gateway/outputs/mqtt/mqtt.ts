@@ -18,6 +18,14 @@ export function topicFor(m: Metric): string | undefined {
   return undefined;
 }
 
+/** Identifies a batch the outbox hands over again after a failed attempt (same rows, same order). */
+function batchKey(batch: readonly Metric[]): string {
+  const first = batch[0];
+  const last = batch[batch.length - 1];
+  const id = (m: Metric | undefined) => (m ? `${m.measurement}/${m.tags.site}/${m.tags.node ?? m.tags.detector}/${m.time}` : '');
+  return `${batch.length}|${id(first)}|${id(last)}`;
+}
+
 export class MqttOutput implements Output {
   readonly name = 'mqtt';
   /** Data from the broker is never echoed back to it. */
@@ -25,6 +33,8 @@ export class MqttOutput implements Output {
   private client: MqttClient | undefined;
   private readonly statusTopic: string;
   private readonly retained = new Map<string, string>();
+  /** Batches published and not yet acknowledged, by batchKey. */
+  private readonly inflight = new Map<string, { count: number; done: Promise<unknown> }>();
 
   constructor(
     private readonly options: MqttOutputOptions,
@@ -54,6 +64,11 @@ export class MqttOutput implements Output {
   }
 
   async write(batch: Metric[]): Promise<void> {
+    const key = batchKey(batch);
+    // The same batch again after a timeout: MQTT.js still holds its unacknowledged messages and resends them
+    // itself on reconnect, so publishing them again would send each twice, the copy after newer readings.
+    const earlier = this.inflight.get(key);
+    if (earlier) return this.settle(key, earlier);
     const client = this.client;
     if (!client?.connected) throw Object.assign(new Error(`MQTT broker ${redact(this.options.url)} not connected`), { kind: 'retry' as const });
     const sends: Promise<unknown>[] = [];
@@ -63,20 +78,35 @@ export class MqttOutput implements Output {
       const body = m.measurement === 'air' ? metricToReading(m) : metricToTraffic(m);
       sends.push(client.publishAsync(topic, JSON.stringify(body), { qos: 1 }));
     }
-    // A broker that stops acknowledging must not hold the batch (and a shutdown) forever: give up and retry.
+    const all = { count: sends.length, done: Promise.all(sends) };
+    // Settled later by settle(); never an unhandled rejection in between.
+    all.done.catch(() => undefined);
+    this.inflight.set(key, all);
+    return this.settle(key, all);
+  }
+
+  /**
+   * Waits for a batch's acknowledgements. A broker that stops acknowledging must not hold the drain (and a
+   * shutdown) forever: after WRITE_TIMEOUT_MS the drain is told to retry, and the retry waits on the same sends.
+   */
+  private async settle(key: string, sends: { count: number; done: Promise<unknown> }): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(Object.assign(new Error(`MQTT broker ${redact(this.options.url)} did not acknowledge ${sends.length} messages within ${WRITE_TIMEOUT_MS} ms`), { kind: 'retry' as const })),
-        WRITE_TIMEOUT_MS,
-      );
-    });
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), WRITE_TIMEOUT_MS)));
     try {
-      await Promise.race([Promise.all(sends), timeout]);
+      const outcome = await Promise.race([sends.done, timeout]);
+      if (outcome === 'timeout') {
+        throw Object.assign(new Error(`MQTT broker ${redact(this.options.url)} did not acknowledge ${sends.count} messages within ${WRITE_TIMEOUT_MS} ms`), { kind: 'retry' as const });
+      }
+      this.inflight.delete(key);
+    } catch (e) {
+      // The client gave the messages up (closed): the next attempt publishes them afresh.
+      if ((e as { kind?: string }).kind !== 'retry') this.inflight.delete(key);
+      throw e;
     } finally {
       clearTimeout(timer);
     }
   }
+
 
   /**
    * Publishes a retained status (per-node part status). Only the latest matters, so it is not queued in the
