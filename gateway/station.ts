@@ -17,6 +17,9 @@ import { AirTrafficWindow } from './aggregators/air-traffic/air-traffic.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
 import { commissioningByNode } from './http/installer-page.js';
+import { partHealth } from './http/part-health.js';
+import { SelfInput } from './inputs/self/self.js';
+import type { GatewayHealth } from './core/health.js';
 import { NodeRuntime, type PartStatus } from '../firmware/node/runtime.js';
 import { partModules } from '../firmware/drivers/index.js';
 import { describeBus, nodeEnv, type NodeEnv } from '../firmware/node/env.js';
@@ -64,13 +67,32 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     const nodeStatus = new Map<string, Record<string, PartStatus>>();
     const statusSnapshot = () => ({ site: config.site, nodes: Object.fromEntries(nodeStatus) as Record<string, unknown> });
 
+    const startedMs = Date.now();
+    // Filled in once the pipeline exists; the self input and the HTTP API only call it after start.
+    let pipelineRef: Pipeline | undefined;
+    const health = (): GatewayHealth => ({
+      site: config.site,
+      gateway: config.gateway,
+      started_ms: startedMs,
+      ...pipelineRef!.health(),
+      parts: partHealth(config.site, Object.fromEntries(nodeStatus)),
+    });
+
     const localNodes = new Set(config.nodes.map((n) => n.id));
     const localDetectors = new Set(config.counters.flatMap((c) => c.counter.detectors.map((d) => d.detector)));
     const local = new LocalInput();
-    const inputs: Input[] = [local];
+    const inputs: Input[] = [local, new SelfInput(config.self_report, { health, log })];
     if (mqttConf.subscribe) {
       inputs.push(
-        new MqttInput(mqttInputOptions.parse({ url: mqttUrl, client_id: `airlane-in-${config.site}-${config.gateway}`, require_commissioning: mqttConf.require_commissioning }), {
+        new MqttInput(
+          mqttInputOptions.parse({
+            url: mqttUrl,
+            client_id: `airlane-in-${config.site}-${config.gateway}`,
+            require_commissioning: mqttConf.require_commissioning,
+            // The same credentials and TLS as the output (absent for the embedded broker).
+            ...pickDefined(mqttConf, ['username', 'password', 'password_file', 'tls']),
+          }),
+          {
           log: log.child({ input: 'mqtt' }),
           isLocal: (kind, site, id) => site === config.site && (kind === 'reading' ? localNodes.has(id) : localDetectors.has(id)),
         }),
@@ -80,10 +102,12 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
     const pipeline = new Pipeline({
       log,
       outboxFile: join(dataDir, 'outbox.sqlite'),
+      outbox: config.outbox,
       inputs,
       aggregators: [new AirTrafficWindow(config.air_traffic)],
       outputs,
     });
+    pipelineRef = pipeline;
     // Registered first: a start that fails half-way (a broker refusing the subscription) is undone too.
     cleanups.push(() => pipeline.stop());
     await pipeline.start();
@@ -105,6 +129,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
             every_s: p.every_s,
             average_s: p.average_s,
             duty_cycle: p.duty_cycle,
+            stuck_after_s: p.stuck_after_s,
             options: p.options,
           })),
         },
@@ -140,12 +165,13 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       cleanups.push(() => counter.close());
     }
 
-    const http: HttpHandle = await startHttp(config.http.host, config.http.port, {
+    const http: HttpHandle = await startHttp(config.http, {
       latest,
       stats: pipeline.stats,
       depth: () => Object.fromEntries(outputs.filter((o) => o.durable).map((o) => [o.output.name, pipeline.depth(o.output.name)])),
       status: () => statusSnapshot(),
       commissioning: () => commissioningByNode(dataDir),
+      health,
     });
     cleanups.push(() => http.close());
 
@@ -165,6 +191,12 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
   }
 }
 
+
+function pickDefined<T extends object, K extends keyof T>(obj: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (obj[k] !== undefined) out[k] = obj[k];
+  return out;
+}
 
 async function runCleanups(cleanups: (() => Promise<void>)[]): Promise<void> {
   for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);

@@ -10,6 +10,7 @@ import { vehicleCounterOptions } from '../../firmware/drivers/vehicle-counter/op
 import { httpOptions } from '../http/options.js';
 import { selfInputOptions } from '../inputs/self/options.js';
 import { partFaultOptions } from '../../firmware/node/options.js';
+import { outboxOptions } from '../outbox/options.js';
 
 const pin = z.number().int().min(2, 'pins 0 and 1 carry the USB serial link; use pin 2 or higher').max(69);
 const busSchema = z.discriminatedUnion(
@@ -144,6 +145,8 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
       /** Port of the in-process broker used when `mqtt` is not set (0 = any free port). */
       embedded_broker_port: z.number().int().min(0).max(65535).default(1883),
       influxdb: influxOutputOptions.optional(),
+      /** The on-disk store-and-forward queue in front of InfluxDB and MQTT (gateway/outbox/README.md). */
+      outbox: outboxOptions.prefault({}),
       air_traffic: airTrafficOptions.prefault({}),
     })
     .strict()

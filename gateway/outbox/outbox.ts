@@ -1,141 +1,271 @@
-// Durable store-and-forward in front of the outputs: one append-only log in SQLite (WAL) and one cursor per
-// output. A metric is written once however many outputs there are; each output reads from its cursor, advances
-// it when the output confirms, and rows every cursor has passed are deleted. Appends are grouped into one
-// transaction per commit (toolchain.md §6: ~450 k rows/s at 5 000 rows per transaction, ~22 k at 1).
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+// Durable store-and-forward in front of the outputs: one append-only log and one cursor per output. A metric is
+// written once however many outputs there are; each output reads after its cursor, confirms what the output
+// stored, and rows every output has confirmed are deleted.
+//
+// Backlog without starving live data: an output far behind (after an outage) is handed, in turn, a batch from
+// the head (oldest first) and a batch of the newest rows. What it confirms out of order is kept as one persistent
+// "live range" (liveFrom, liveTo] next to the cursor; when the head reaches it they merge. So an output's
+// confirmed set is always (0, acked] ∪ (liveFrom, liveTo], the queue depth stays exact, and trimming (≤ the
+// smallest cursor) never deletes a row some output has not confirmed. Layout and loss window: README.md.
 import type { Metric } from '../core/metric.js';
+import { MemoryStore } from './memory-store.js';
+import { outboxOptions, type OutboxOptions } from './options.js';
+import { SqliteStore } from './sqlite-store.js';
+import type { CursorState, DeadLetter, OutboxStore } from './store.js';
 
-/** Rows per multi-row INSERT (3 parameters each, far below SQLite's limit of 32 766). */
-const CHUNK = 64;
+export type { DeadLetter } from './store.js';
 
 export interface OutboxBatch {
-  /** Id of the last row the batch covers: pass it to ack(). */
+  /** The batch covers ids from < id ≤ lastId (rows a local-only output skips included). */
+  from: number;
+  /** Id of the last row the batch covers. */
   lastId: number;
+  /** 'head': the oldest unconfirmed rows; 'live': the newest, confirmed out of order. */
+  side: 'head' | 'live';
   metrics: Metric[];
 }
 
-export class Outbox {
-  private readonly db: Database.Database;
-  private readonly insertOne: Database.Statement;
-  private readonly insertChunk: Database.Statement;
-  private readonly appendMany: (metrics: readonly Metric[]) => number;
-  private readonly cursors = new Map<string, number>();
-  /** Id of the newest row: ids are contiguous (AUTOINCREMENT, trimmed only from the head), so depth = lastId − cursor. */
-  private lastId = 0;
-  private readonly q: Record<'read' | 'ack' | 'oldest' | 'trim', Database.Statement>;
+/** What one bounds check dropped. */
+export interface BoundsDrop {
+  /** Which bound: rows beyond max_rows, or older than max_age_days. */
+  bound: 'max_rows' | 'max_age_days';
+  /** Rows deleted from the log. */
+  rows: number;
+  /** Age of the oldest dropped row when it was dropped (ms since accepted). */
+  oldestAgeMs: number;
+  /** Rows each output had not confirmed and now never will. */
+  perOutput: Record<string, number>;
+}
 
-  constructor(file: string, outputs: readonly string[]) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL in WAL: a commit survives a process crash; a power cut can lose the last commits (see README).
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`
-      -- AUTOINCREMENT: ids are never reused once the log is trimmed empty, so a cursor can never skip new rows.
-      -- remote = 1: the metric came in from the broker, so outputs that only forward this station's data skip it.
-      CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY AUTOINCREMENT, time INTEGER NOT NULL, remote INTEGER NOT NULL, body TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS cursor (output TEXT PRIMARY KEY, acked INTEGER NOT NULL);
-    `);
-    // Rows go in CHUNK at a time: one native call per chunk instead of per row.
-    this.insertOne = this.db.prepare('INSERT INTO log (time, remote, body) VALUES (?, ?, ?)');
-    this.insertChunk = this.db.prepare(`INSERT INTO log (time, remote, body) VALUES ${Array(CHUNK).fill('(?, ?, ?)').join(', ')}`);
-    this.q = {
-      read: this.db.prepare('SELECT body FROM log WHERE id > ? AND id <= ? AND remote <= ? ORDER BY id'),
-      ack: this.db.prepare('UPDATE cursor SET acked = ? WHERE output = ?'),
-      oldest: this.db.prepare('SELECT time FROM log WHERE id > ? ORDER BY id LIMIT 1'),
-      trim: this.db.prepare('DELETE FROM log WHERE id <= ?'),
-    };
-    const params = (m: Metric) => [m.time, m.meta?.remote ? 1 : 0, JSON.stringify(m)];
-    // Returns the id of the last row; lastId moves only once the transaction has committed (a rollback gives
-    // the ids back to SQLite, and a cursor must never pass ids that will be reused).
-    this.appendMany = this.db.transaction((metrics: readonly Metric[]): number => {
-      let id = this.lastId;
-      let i = 0;
-      for (; i + CHUNK <= metrics.length; i += CHUNK) {
-        id = Number(this.insertChunk.run(metrics.slice(i, i + CHUNK).flatMap(params)).lastInsertRowid);
+const DAY_MS = 86_400_000;
+
+export class Outbox {
+  private readonly store: OutboxStore;
+  private readonly cursorMap = new Map<string, CursorState>();
+  private readonly opts: OutboxOptions;
+  private lastId: number;
+
+  /** `file` is ignored when `options.durable` is false. */
+  constructor(file: string, outputs: readonly string[], options: Partial<OutboxOptions> = {}, now = Date.now()) {
+    this.opts = outboxOptions.parse(options);
+    this.store = this.opts.durable ? new SqliteStore(file, this.opts.synchronous, now) : new MemoryStore();
+    this.lastId = this.store.lastId();
+    for (const c of this.store.cursors()) this.cursorMap.set(c.output, c);
+    this.store.transaction(() => {
+      for (const o of outputs) {
+        if (this.cursorMap.has(o)) continue;
+        // A new output starts at the current end of the log: it is not handed what was queued before it existed.
+        const c: CursorState = { output: o, acked: this.lastId, liveFrom: 0, liveTo: 0, sentFrom: 0, sentTo: 0 };
+        this.store.saveCursor(c);
+        this.cursorMap.set(o, c);
       }
-      for (; i < metrics.length; i++) id = Number(this.insertOne.run(params(metrics[i]!)).lastInsertRowid);
-      return id;
+      // Cursors of outputs no longer configured would pin the log forever.
+      for (const o of [...this.cursorMap.keys()]) {
+        if (outputs.includes(o)) continue;
+        this.store.deleteCursor(o);
+        this.cursorMap.delete(o);
+      }
+      this.trim();
     });
-    // A new output starts at the current end of the log: it is not handed what was queued before it existed.
-    // The sequence survives trimming the log empty; MAX(id) would not.
-    const seq = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").get() as { seq: number } | undefined;
-    const maxId = seq?.seq ?? 0;
-    this.lastId = maxId;
-    const known = this.db.prepare('SELECT output, acked FROM cursor').all() as { output: string; acked: number }[];
-    for (const { output, acked } of known) this.cursors.set(output, acked);
-    const add = this.db.prepare('INSERT INTO cursor (output, acked) VALUES (?, ?)');
-    for (const o of outputs) {
-      if (!this.cursors.has(o)) {
-        add.run(o, maxId);
-        this.cursors.set(o, maxId);
-      }
-    }
-    // Cursors of outputs no longer configured would pin the log forever.
-    for (const o of [...this.cursors.keys()]) {
-      if (!outputs.includes(o)) {
-        this.db.prepare('DELETE FROM cursor WHERE output = ?').run(o);
-        this.cursors.delete(o);
-      }
-    }
-    this.trim();
   }
 
-  append(metrics: readonly Metric[]): void {
-    if (metrics.length) this.lastId = this.appendMany(metrics);
+  get options(): Readonly<OutboxOptions> {
+    return this.opts;
+  }
+
+  append(metrics: readonly Metric[], now = Date.now()): void {
+    // Without a durable output nothing would ever confirm (and trim) the rows.
+    if (metrics.length && this.cursorMap.size) this.lastId = this.store.append(metrics, now);
   }
 
   /**
-   * The next `limit` rows after the output's cursor (fewer when `localOnly` skips remote ones). Ids are
-   * contiguous, so the batch is the id window (cursor, cursor + limit] and its end is known without the rows.
+   * The next batch of at most `limit` ids for `output` (fewer metrics when `localOnly` skips remote ones).
+   * 'head': the oldest unconfirmed rows, up to the live range. 'live': the rows right after the live range, or
+   * the newest `limit` rows when there is none yet (a plain head batch when that is where they start).
    */
-  read(output: string, limit: number, localOnly = false): OutboxBatch {
-    const from = this.cursor(output);
-    const to = Math.min(from + limit, this.lastId);
-    const rows = this.q.read.all(from, to, localOnly ? 0 : 1) as { body: string }[];
-    return { lastId: to, metrics: rows.map((r) => JSON.parse(r.body) as Metric) };
+  read(output: string, limit: number, localOnly = false, side: 'head' | 'live' = 'head'): OutboxBatch {
+    const c = this.cursor(output);
+    const live = c.liveTo > c.liveFrom;
+    let from: number;
+    let to: number;
+    if (side === 'live' && live) {
+      from = c.liveTo;
+      to = Math.min(from + limit, this.lastId);
+    } else if (side === 'live' && this.lastId - limit > c.acked) {
+      from = this.lastId - limit;
+      to = this.lastId;
+    } else {
+      from = c.acked;
+      to = Math.min(from + limit, live ? c.liveFrom : this.lastId);
+      side = 'head';
+    }
+    return { from, lastId: to, side, metrics: to > from ? this.store.read(from, to, localOnly) : [] };
   }
 
-  ack(output: string, lastId: number): void {
-    if (lastId <= this.cursor(output)) return;
-    this.q.ack.run(lastId, output);
-    this.cursors.set(output, lastId);
-    this.trim();
+  /**
+   * Records that `batch` is being handed to `output` (persisted, so a restart knows). Returns how many of its
+   * ids were handed out before and not confirmed: rows about to be sent a second time.
+   */
+  markSent(output: string, batch: Pick<OutboxBatch, 'from' | 'lastId'>): number {
+    const c = this.cursor(output);
+    const resent = Math.max(0, Math.min(batch.lastId, c.sentTo) - Math.max(batch.from, c.sentFrom));
+    c.sentFrom = batch.from;
+    c.sentTo = batch.lastId;
+    this.store.saveCursor(c);
+    return resent;
   }
 
-  /** Id of the last row `output` confirmed. */
+  /**
+   * `output` stored the batch (or the ids up to a number, from its cursor). `deadLetters`: metrics of it the
+   * output refused for good, kept in the same commit (a crash cannot leave them both acked and unrecorded).
+   */
+  ack(output: string, batch: Pick<OutboxBatch, 'from' | 'lastId'> | number, deadLetters: readonly { metric: Metric; reason: string }[] = [], now = Date.now()): void {
+    const c = this.cursor(output);
+    const { from, lastId } = typeof batch === 'number' ? { from: c.acked, lastId: batch } : batch;
+    if (lastId <= from) return;
+    const before = c.acked;
+    this.confirm(c, from, lastId);
+    this.store.transaction(() => {
+      this.deadLetter(output, deadLetters, now);
+      this.store.saveCursor(c);
+      if (c.acked > before) this.trim();
+    });
+  }
+
+  /** Id of the last row `output` confirmed in order. */
   acked(output: string): number {
-    return this.cursor(output);
+    return this.cursor(output).acked;
   }
 
-  /** Metrics not yet confirmed by `output`; O(1), called on every commit. */
+  /** The rows `output` confirmed ahead of its cursor, or undefined. */
+  liveRange(output: string): { from: number; to: number } | undefined {
+    const c = this.cursor(output);
+    return c.liveTo > c.liveFrom ? { from: c.liveFrom, to: c.liveTo } : undefined;
+  }
+
+  /** Ids not yet confirmed by `output`; O(1), called on every commit. */
   depth(output: string): number {
-    return this.lastId - this.cursor(output);
+    const c = this.cursor(output);
+    return this.lastId - c.acked - (c.liveTo - c.liveFrom);
   }
 
-  /** Age in ms of the oldest metric not yet confirmed by `output`, or 0. */
+  /** Rows held (confirmed by some outputs, not all). */
+  rows(): number {
+    return this.lastId - this.head();
+  }
+
+  /** Age in ms (since it was accepted) of the oldest row not yet confirmed by `output`, or 0. */
   oldestAgeMs(output: string, now = Date.now()): number {
-    const row = this.q.oldest.get(this.cursor(output)) as
-      | { time: number }
-      | undefined;
-    return row ? Math.max(0, now - row.time) : 0;
+    const c = this.cursor(output);
+    if (c.acked >= this.lastId) return 0;
+    const at = this.store.acceptedAt(c.acked + 1);
+    return at === undefined ? 0 : Math.max(0, now - at);
+  }
+
+  /** Metrics `output` refused for good, kept with the reason instead of being resent. */
+  deadLetter(output: string, letters: readonly { metric: Metric; reason: string }[], now = Date.now()): void {
+    if (letters.length) this.store.addDeadLetters(letters.map((l) => ({ output, at: now, reason: l.reason, metric: l.metric })));
+  }
+
+  /** The newest dead letters first (of one output, or all). */
+  deadLetters(output?: string, limit = 100): DeadLetter[] {
+    return this.store.deadLetters(output, limit);
+  }
+
+  deadLetterCount(output?: string): number {
+    return this.store.deadLetterCount(output);
+  }
+
+  /**
+   * Drops the oldest rows beyond max_rows or accepted longer than max_age_days ago, advancing every cursor
+   * behind them; dead letters older than max_age_days go too. Returns what was dropped, or undefined.
+   * Cheap when nothing is to drop (a few point lookups); the pipeline calls it every few seconds.
+   */
+  enforceBounds(now = Date.now()): BoundsDrop | undefined {
+    const cutoff = now - this.opts.max_age_days * DAY_MS;
+    this.store.trimDeadLetters(cutoff);
+    const head = this.head();
+    let cut = head;
+    let bound: BoundsDrop['bound'] = 'max_rows';
+    if (this.lastId - head > this.opts.max_rows) cut = this.lastId - this.opts.max_rows;
+    const aged = this.lastAcceptedBefore(cutoff, head);
+    if (aged > cut) {
+      cut = aged;
+      bound = 'max_age_days';
+    }
+    if (cut <= head) return undefined;
+    const oldest = this.store.acceptedAt(head + 1);
+    const perOutput: Record<string, number> = {};
+    this.store.transaction(() => {
+      for (const c of this.cursorMap.values()) {
+        if (c.acked >= cut) continue;
+        // Unconfirmed among (acked, cut]: all of it but what the live range already confirmed.
+        const confirmedAhead = c.liveTo > c.liveFrom ? Math.max(0, Math.min(c.liveTo, cut) - c.liveFrom) : 0;
+        perOutput[c.output] = cut - c.acked - confirmedAhead;
+        this.confirm(c, c.acked, cut);
+        this.store.saveCursor(c);
+      }
+      this.trim();
+    });
+    return { bound, rows: cut - head, oldestAgeMs: oldest === undefined ? 0 : Math.max(0, now - oldest), perOutput };
   }
 
   close(): void {
-    this.db.close();
+    this.store.close();
   }
 
-  private cursor(output: string): number {
-    const c = this.cursors.get(output);
-    if (c === undefined) throw new Error(`outbox has no cursor for output "${output}"`);
+  private cursor(output: string): CursorState {
+    const c = this.cursorMap.get(output);
+    if (!c) throw new Error(`outbox has no cursor for output "${output}"`);
     return c;
   }
 
+  /** Adds (from, to] to the confirmed set (0, acked] ∪ (liveFrom, liveTo]. */
+  private confirm(c: CursorState, from: number, to: number): void {
+    const live = c.liveTo > c.liveFrom;
+    if (from <= c.acked) {
+      c.acked = Math.max(c.acked, to);
+    } else if (!live) {
+      c.liveFrom = from;
+      c.liveTo = to;
+    } else if (from <= c.liveTo && to >= c.liveFrom) {
+      c.liveFrom = Math.min(c.liveFrom, from);
+      c.liveTo = Math.max(c.liveTo, to);
+    }
+    // else: a second gap the single live range cannot hold; forgetting it only means those rows are sent again.
+    if (c.liveTo > c.liveFrom && c.liveFrom <= c.acked) {
+      // The head reached the live range: they merge.
+      c.acked = Math.max(c.acked, c.liveTo);
+      c.liveFrom = c.liveTo = 0;
+    }
+  }
+
+  /** Smallest cursor: every row up to it is confirmed by every output. */
+  private head(): number {
+    let min = this.lastId;
+    for (const c of this.cursorMap.values()) min = Math.min(min, c.acked);
+    return min;
+  }
+
   private trim(): void {
-    if (!this.cursors.size) return;
-    const min = Math.min(...this.cursors.values());
-    this.q.trim.run(min);
+    this.store.trim(this.head());
+  }
+
+  /**
+   * Largest id in (head, lastId] accepted before `cutoff`, or head. Rows are accepted in id order, so a binary
+   * search over point lookups finds it without an index (a clock stepped back only makes the bound a bit late).
+   */
+  private lastAcceptedBefore(cutoff: number, head: number): number {
+    const first = this.store.acceptedAt(head + 1);
+    if (first === undefined || first >= cutoff) return head;
+    let lo = head + 1; // accepted before cutoff
+    let hi = this.lastId;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      const at = this.store.acceptedAt(mid);
+      if (at !== undefined && at < cutoff) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 }

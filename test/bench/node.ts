@@ -40,7 +40,11 @@ export async function benchNode(profile: string, opts: { warmupS?: number; measu
     const seconds = (performance.now() - t0) / 1000;
     return { cpuPctOfOneCore: (100 * (b.cpuS - a.cpuS)) / seconds, rssMb: b.rssMb, peakRssMb: peakRss, seconds };
   } finally {
-    child.kill('SIGINT');
-    await new Promise((r) => child.once('exit', r));
+    // A station that already exited (a config error) would never emit 'exit' again.
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await exited;
+    }
   }
 }

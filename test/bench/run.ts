@@ -4,6 +4,11 @@
 //   3. Gateway ingest: readings/s from MQTT (QoS 1, queued in Mosquitto for the gateway's persistent session by a
 //      separate publisher process) through validation, the durable outbox and the InfluxDB output, until every
 //      point is counted in InfluxDB (target ≥ 50 % of the ceiling).
+//   4. Outbox cost: the same MQTT→InfluxDB gateway pipeline with the outbox on disk (synchronous full, normal)
+//      and in memory (durable: false), same run; then the outbox alone (push → commit → drain, no network).
+//      Aim: durable ≥ 80 % of in-memory.
+//   5. Backlog memory: RSS of a gateway process holding 1,000,000 readings in its outbox (outputs down), after
+//      writing them and after a drain step reads from them, and after a restart on the same file (aim < 150 MB).
 // Starts its own influxd and Mosquitto (test/services). Prints plain lines, then one JSON line.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -20,8 +25,10 @@ import { silentLogger } from '../../gateway/core/log.js';
 import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { benchNode } from './node.js';
+import { benchBacklogRss, benchOutboxIngest, dropSession, benchOutboxPush, type IngestResult, type PushResult } from './outbox.js';
 
 const READINGS = Number(process.env.AIRLANE_BENCH_READINGS ?? 100_000);
+const BACKLOG = Number(process.env.AIRLANE_BENCH_BACKLOG ?? 1_000_000);
 const root = new URL('../../', import.meta.url).pathname;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
@@ -67,6 +74,8 @@ async function gatewayIngest(influxUrl: string, mqttUrl: string): Promise<{ read
       await station.stop();
     }
   } finally {
+    // Its persistent session would otherwise queue every later bench reading in the broker.
+    await dropSession(mqttUrl, `airlane-in-${config.site}-${config.gateway}`).catch(() => undefined);
     await db.drop();
     rmSync(dataDir, { recursive: true, force: true });
   }
@@ -81,6 +90,8 @@ function fullStationAt1Hz(dir: string): string {
   station.simulate = true;
   station.data_dir = join(dir, 'data');
   station.embedded_broker_port = 0;
+  // Loopback: an API reachable from the network needs a token, and the bench needs neither.
+  station.http = { ...station.http, host: '127.0.0.1' };
   delete station.influxdb;
   delete station.mqtt;
   for (const node of station.nodes) {
@@ -104,7 +115,10 @@ const influx = await startInflux();
 // Mosquitto queues at most 1 000 QoS 1 messages per client by default and DROPS the rest (max_queued_messages,
 // influxdb-mqtt.md §6): a burst faster than a subscriber drains is lost at the broker. A city broker in front of
 // gateways needs the limit raised; so does this benchmark, whose publisher outruns any single subscriber.
-const mosquitto = await startMosquitto({ extraConfig: ['max_queued_messages 0'] });
+// Mosquitto also keeps at most 20 QoS 1 messages in flight per client by default (max_inflight_messages): the
+// gateway acknowledges a message only once the outbox commit holding it is on disk, so each commit's fsync would
+// stall the broker's window of 20. A broker feeding gateways should allow more; so does this benchmark.
+const mosquitto = await startMosquitto({ extraConfig: ['max_queued_messages 0', 'max_inflight_messages 1000'] });
 try {
   const ceiling = await benchInfluxCeiling(influx.url, { points: 200_000 });
   console.log(`InfluxDB ceiling      ${fmt(ceiling.pointsPerSec)} points/s (raw line protocol, 5,000-point batches, one process)`);
@@ -119,8 +133,39 @@ try {
   console.log(
     `Node runtime          ${node.cpuPctOfOneCore.toFixed(2)} % of one core, ${node.rssMb.toFixed(0)} MB RSS (peak ${node.peakRssMb.toFixed(0)} MB) — full reference station, 9 parts + 4 loops at 1 Hz, simulators in-process, over ${node.seconds.toFixed(0)} s (aim < 2 %, < 80 MB)`,
   );
+  // Memory runs first and last; the durable runs are judged against their mean (drift on a shared machine).
+  const ingest = await benchOutboxIngest(influx.url, mosquitto.url, READINGS);
+  const mean = (rs: IngestResult[], k: 'committedPerSec' | 'storedPerSec') => rs.reduce((a, r) => a + r[k], 0) / rs.length;
+  const memIngest = ingest.filter((r) => r.variant === 'memory');
+  const ingestRatio: Record<string, number> = {};
+  for (const r of ingest.filter((x) => x.variant !== 'memory')) {
+    ingestRatio[r.variant] = r.storedPerSec / mean(memIngest, 'storedPerSec');
+    console.log(
+      `Outbox ${r.variant.padEnd(6)} MQTT→InfluxDB ${fmt(r.storedPerSec)} readings/s (in memory: ${fmt(mean(memIngest, 'storedPerSec'))}) = ${(ingestRatio[r.variant]! * 100).toFixed(1)} %; committed ${fmt(r.committedPerSec)}/s (in memory ${fmt(mean(memIngest, 'committedPerSec'))}/s) (aim ≥ 80 %)`,
+    );
+  }
+  const push = await benchOutboxPush(200_000);
+  const mem = push.find((r) => r.variant === 'memory')!;
+  const pushRatio: Record<string, number> = {};
+  for (const r of push.filter((x: PushResult) => x.variant !== 'memory')) {
+    pushRatio[r.variant] = r.drainedPerSec / mem.drainedPerSec;
+    console.log(
+      `Outbox ${r.variant.padEnd(6)} alone          ${fmt(r.drainedPerSec)} readings/s pushed, committed and drained (in memory: ${fmt(mem.drainedPerSec)}) = ${(pushRatio[r.variant]! * 100).toFixed(1)} %`,
+    );
+  }
+  const backlog = await benchBacklogRss(BACKLOG);
+  const [written, reopened] = backlog as [(typeof backlog)[0], (typeof backlog)[0]];
+  console.log(
+    `Backlog RSS           ${written.rss_after_write_mb.toFixed(0)} MB after writing ${fmt(written.queued)} readings (${written.file_mb.toFixed(0)} MB on disk, process started at ${written.rss_start_mb.toFixed(0)} MB), ${written.rss_after_drain_mb.toFixed(0)} MB after a drain step; restarted on the file: ${reopened.rss_after_drain_mb.toFixed(0)} MB (aim < 150 MB)`,
+  );
   console.log(
     JSON.stringify({
+      outbox_ingest_readings_per_s: Object.fromEntries(ingest.map((r, i) => [`${r.variant}${r.variant === 'memory' ? (i === 0 ? '_before' : '_after') : ''}`, Math.round(r.storedPerSec)])),
+      outbox_ingest_ratio: Object.fromEntries(Object.entries(ingestRatio).map(([k, v]) => [k, Number(v.toFixed(3))])),
+      outbox_alone_readings_per_s: Object.fromEntries(push.map((r) => [r.variant, Math.round(r.drainedPerSec)])),
+      outbox_alone_ratio: Object.fromEntries(Object.entries(pushRatio).map(([k, v]) => [k, Number(v.toFixed(3))])),
+      backlog_readings: written.queued,
+      backlog_rss_mb: { after_write: written.rss_after_write_mb, after_drain_step: written.rss_after_drain_mb, restarted_after_drain_step: reopened.rss_after_drain_mb },
       node_cpu_pct_one_core: Number(node.cpuPctOfOneCore.toFixed(2)),
       node_rss_mb: Math.round(node.rssMb),
       parser_frames_per_s: Math.round(parser.framesPerSec),
