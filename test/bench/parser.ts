@@ -6,20 +6,10 @@ import { encodeAck } from '../../firmware/drivers/pms5003/commands.js';
 import { decodeFrame, PmsScanner } from '../../firmware/drivers/pms5003/protocol.js';
 import { encodeFrame, valuesFromConditions } from '../../firmware/drivers/pms5003/simulator.js';
 import { urbanConditions } from '../../firmware/sim/urban-day.js';
+import { mulberry32 } from '../../firmware/sim/random.js';
 
 const CHUNK = 64 * 1024;
 
-/** Small deterministic PRNG (mulberry32) so every run scans the same bytes. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface DirtyStream {
   bytes: Buffer;
@@ -29,7 +19,7 @@ export interface DirtyStream {
 
 /** Builds `frames` whole data frames with garbage (~25 %), half frames (~5 %) and ACKs (~5 %) between them. */
 export function buildDirtyStream(frames: number, seed = 0x5003): DirtyStream {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const day = Date.UTC(2024, 4, 14);
   const pool = Array.from({ length: 64 }, (_, i) => encodeFrame(valuesFromConditions(urbanConditions(new Date(day + i * 1_350_000)))));
   const ackPool = [encodeAck(0xe1, 0), encodeAck(0xe1, 1), encodeAck(0xe4, 0)];

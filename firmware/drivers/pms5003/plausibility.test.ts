@@ -4,6 +4,7 @@ import { FIXTURES as PMS7003_FIXTURES } from '../pms7003/fixtures.js';
 import { PYPMS_PMSX003_3 } from '../pmsa003i/fixtures.js';
 import { checkPlausible, eventSink, PmsScanner, type PmsEvent, type PmsVariant } from './protocol.js';
 import { encodeFrame, encodeLegacyFrame } from './simulator.js';
+import { mulberry32 } from '../../sim/random.js';
 
 /** Every real captured data frame of the family, with the layout it was captured from. */
 const REAL_FRAMES: { name: string; variant: PmsVariant; bytes: Buffer }[] = [
@@ -35,24 +36,13 @@ const VALUES = {
   n10_per_dl: 2,
 };
 
-/** mulberry32: a seeded generator, so the measured figures are the same on every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Flips `trials` random pairs of distinct bits in the real frames (round robin) and counts the corrupted frames
  * that passed the checksum (accepted or refused as implausible) and those still accepted after plausibility.
  */
 function measureBitPairs(trials: number, seed = 1): { trials: number; passedChecksum: number; passedBoth: number } {
-  const rnd = seeded(seed);
+  const rnd = mulberry32(seed);
   let passedChecksum = 0;
   let passedBoth = 0;
   for (let t = 0; t < trials; t++) {

@@ -6,18 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { parseMessage } from './mqtt.js';
 import { ReadingSchema, TrafficCountSchema } from '../../core/reading.js';
 import { metricToReading, metricToTraffic } from '../../core/metric.js';
+import { mulberry32 } from '../../../firmware/sim/random.js';
 
-/** mulberry32: small, fast, good enough to spread mutations; seeded so every run is the same. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const RUNS = 100_000;
 const SEED = 0x5eed_a1a5;
@@ -25,7 +15,7 @@ const SEED = 0x5eed_a1a5;
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function fuzz(seed: number, runs: number) {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const int = (n: number) => Math.floor(rand() * n);
   const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 
