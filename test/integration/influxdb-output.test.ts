@@ -1,11 +1,11 @@
 // The InfluxDB output against the real influxd started by test/services/global-setup.ts (Debian 1.6.7).
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../gateway/core/log.js';
 import type { Metric } from '../../gateway/core/metric.js';
-import { InfluxDbOutput, InfluxOutputOptionsSchema, OutputError, type InfluxOutputOptionsInput } from '../../gateway/outputs/influxdb/index.js';
+import { InfluxDbOutput } from '../../gateway/outputs/influxdb/index.js';
 import { influxUrl } from '../services/context.js';
 import { freePort } from '../services/daemon.js';
 import { createTestDatabase, influxQuery, testDatabase, uniqueDatabaseName, type TestDatabase } from '../services/influx-db.js';
+import { rejection, testOutput as output } from '../../gateway/outputs/influxdb/testing.js';
 
 const made: TestDatabase[] = [];
 afterEach(async () => {
@@ -16,19 +16,6 @@ async function freshDb(): Promise<TestDatabase> {
   const db = await createTestDatabase(influxUrl(), 'out');
   made.push(db);
   return db;
-}
-
-function output(options: InfluxOutputOptionsInput): InfluxDbOutput {
-  return new InfluxDbOutput(InfluxOutputOptionsSchema.parse(options), { log: silentLogger });
-}
-
-async function rejection(p: Promise<unknown>): Promise<OutputError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof OutputError)) throw new Error(`expected an OutputError, got ${String(e)}`);
-  return e;
 }
 
 const T0 = Date.UTC(2024, 4, 1, 8, 0, 0, 123);

@@ -36,7 +36,7 @@ const quote = (s: string): string => JSON.stringify(s);
 const cleanEnv = (): NodeJS.ProcessEnv =>
   Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('INFLUXDB_')));
 
-function influxConfig(influxd: string, dir: string, httpPort: number, rpcPort: number): string {
+function influxConfig(influxd: string, dir: string, httpPort: number, rpcPort: number, auth = false): string {
   let toml = execFileSync(influxd, ['config'], { env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const edits: Array<[string | null, string, string]> = [
     // Debian's build says `reporting-enabled`; upstream 1.x says `reporting-disabled`.
@@ -49,6 +49,7 @@ function influxConfig(influxd: string, dir: string, httpPort: number, rpcPort: n
     ['monitor', 'store-enabled', 'false'],
     ['http', 'bind-address', quote(`127.0.0.1:${httpPort}`)],
     ['http', 'log-enabled', 'false'],
+    ['http', 'auth-enabled', auth ? 'true' : 'false'],
     ['continuous_queries', 'log-enabled', 'false'],
     ['logging', 'level', quote('warn')],
     ['logging', 'suppress-logo', 'true'],
@@ -62,6 +63,8 @@ export interface InfluxOptions {
   port?: number;
   /** meta/data/wal live here (created if missing, never removed by stop()); a temp dir removed by stop() when absent. */
   dataDir?: string;
+  /** [http] auth-enabled: the first statement must create an admin user (tests of 401/403 handling). */
+  auth?: boolean;
 }
 
 export interface InfluxService extends RunningService {
@@ -80,7 +83,7 @@ export async function startInflux(options: InfluxOptions = {}): Promise<InfluxSe
     const rpcPort = await freePort();
     for (const sub of ['meta', 'data', 'wal']) mkdirSync(join(dataDir, sub), { recursive: true });
     const configFile = join(dir, 'influxdb.conf');
-    writeFileSync(configFile, influxConfig(influxd, dataDir, httpPort, rpcPort));
+    writeFileSync(configFile, influxConfig(influxd, dataDir, httpPort, rpcPort, options.auth));
     const url = `http://127.0.0.1:${httpPort}`;
     const daemon = await startDaemon({
       name: 'influxd',

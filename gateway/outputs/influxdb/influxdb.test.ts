@@ -3,11 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../core/log.js';
 import type { Metric } from '../../core/metric.js';
-import { OutputError } from './errors.js';
 import { InfluxDbOutput } from './influxdb.js';
-import { InfluxOutputOptionsSchema, type InfluxOutputOptionsInput } from './options.js';
+import { rejection, testOutput as output } from './testing.js';
 
 interface Seen {
   method: string;
@@ -53,10 +51,6 @@ const ok: Handler = (req, res) => {
   res.writeHead(204, { 'x-influxdb-version': '1.6.7' }).end();
 };
 
-function output(options: InfluxOutputOptionsInput): InfluxDbOutput {
-  return new InfluxDbOutput(InfluxOutputOptionsSchema.parse(options), { log: silentLogger });
-}
-
 const T0 = Date.UTC(2024, 4, 1, 8, 0, 0);
 const air = (i: number, tags: Record<string, string> = {}): Metric => ({
   measurement: 'air',
@@ -64,15 +58,6 @@ const air = (i: number, tags: Record<string, string> = {}): Metric => ({
   fields: { pm25_ugm3: 10 + i, qc: 3 },
   time: T0 + i,
 });
-
-async function rejection(p: Promise<unknown>): Promise<OutputError> {
-  const e = await p.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
-  if (!(e instanceof OutputError)) throw new Error(`expected an OutputError, got ${String(e)}`);
-  return e;
-}
 
 describe('InfluxDbOutput on the wire', () => {
   it('posts escaped line protocol with ms precision, an integer qc and basic auth', async () => {
