@@ -114,7 +114,7 @@ describe('token', () => {
 
   it('refuses /metrics and the API without a token, with WWW-Authenticate and a plain JSON error', async () => {
     const url = await serve(() => snapshot(), { token: TOKEN });
-    for (const path of ['metrics', 'api/v1/stats', 'api/v1/status', 'api/v1/health', 'api/v1/commissioning', 'installer', 'no-such-path']) {
+    for (const path of ['metrics', 'api/v1/stats', 'api/v1/status', 'api/v1/health', 'api/v1/commissioning', 'no-such-path']) {
       const res = await fetch(`${url}${path}`);
       expect(res.status, path).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer realm="airlane"');
@@ -154,6 +154,10 @@ describe('token', () => {
     const latest = await fetch(`${url}api/v1/latest`);
     expect(latest.status).toBe(200);
     expect(((await latest.json()) as { sites: unknown }).sites).toEqual({});
+    // The installer page's HTML is open (a browser cannot send a header when navigating); its data is not.
+    const installer = await fetch(`${url}installer`);
+    expect(installer.status).toBe(200);
+    expect(await installer.text()).toContain("location.hash.slice(1)).get('token')");
   });
 
   it('asks for the token before saying a write method is not allowed, even on an open path', async () => {

@@ -32,8 +32,12 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-/** Open without a token: a monitor's liveness probe, and the station page a passer-by may look at. */
-const OPEN_PATHS = new Set(['/healthz', '/', '/index.html', '/api/v1/latest']);
+/**
+ * Open without a token: a monitor's liveness probe, the station page a passer-by may look at, and the installer
+ * page's HTML (it holds no data; a browser cannot send a header when navigating, so the page takes the token
+ * from its URL fragment, /installer#token=…, and sends it with its own API calls).
+ */
+const OPEN_PATHS = new Set(['/healthz', '/', '/index.html', '/api/v1/latest', '/installer']);
 
 type Listen = Pick<HttpOptions, 'host' | 'port'> & Partial<Pick<HttpOptions, 'token' | 'stall_after_s'>>;
 
