@@ -1,8 +1,10 @@
 // Issue #5, "What to build" 4: remote nodes buffer on their own disk while the broker is away, and replay in
 // order. A remote station (its own `airlane gateway` process, simulated parts, no InfluxDB, `subscribe: false`)
 // publishes its readings from its outbox to a private Mosquitto; a central gateway process takes them into
-// InfluxDB. Mosquitto is stopped for 10 s while the remote station keeps measuring, then started again on the
-// same port and data dir. The readings of the outage must all arrive, in order, each once in InfluxDB.
+// InfluxDB. Mosquitto is stopped for 10 s while the remote station keeps measuring — and the remote station is
+// killed with SIGKILL in the middle of it and started again, so its buffer must be on disk, not in memory — then
+// Mosquitto is started again on the same port and data dir. Every reading made must arrive, in order, each once
+// in InfluxDB; the only grid instants allowed to be empty are those while the remote process was dead.
 //
 // The parts average over aligned windows (`average_s` = `every_s`): their readings are stamped at exact multiples
 // of every_s (firmware/node/runtime.ts scheduleCycle), so "no gap" is checked exactly — every grid instant from
@@ -62,12 +64,16 @@ function orderProblems(arrivals: Arrival[]): string[] {
   return problems;
 }
 
-/** Grid instants missing between the first and the last reading of one part. */
-function gaps(times: number[]): string[] {
+/** Grid instants missing between the first and the last reading of one part, outside [deadFrom, deadTo]. */
+function gaps(times: number[], deadFrom: number, deadTo: number): string[] {
   const sorted = [...new Set(times)].sort((a, b) => a - b);
   const missing: string[] = [];
   for (let i = 1; i < sorted.length; i++) {
-    for (let t = sorted[i - 1]! + STEP_MS; t < sorted[i]!; t += STEP_MS) missing.push(new Date(t).toISOString());
+    for (let t = sorted[i - 1]! + STEP_MS; t < sorted[i]!; t += STEP_MS) {
+      // A reading's window ends at its stamp + every_s: windows overlapping the dead process were never made.
+      if (t + STEP_MS >= deadFrom && t <= deadTo) continue;
+      missing.push(new Date(t).toISOString());
+    }
   }
   return missing;
 }
@@ -114,18 +120,25 @@ describe('a remote station while the broker is away', () => {
     await new Promise<void>((resolve) => observer!.once('connect', () => resolve()));
     await observer.subscribeAsync(`airlane/v1/${SITE}/${NODE}/reading`, { qos: 1 });
 
-    remote = await startGatewayProcess(
-      writeStationFile({ dir: join(dir, 'remote'), site: SITE, gateway: 'remote', mqttUrl: broker.url, subscribe: false, nodes: [remoteNode] }).file,
-      { label: 'remote station' },
-    );
+    const remoteFile = writeStationFile({ dir: join(dir, 'remote'), site: SITE, gateway: 'remote', mqttUrl: broker.url, subscribe: false, nodes: [remoteNode] }).file;
+    remote = await startGatewayProcess(remoteFile, { label: 'remote station' });
     await until('2 readings per part before the outage', () => (PARTS.every((p) => arrivals.get(p)!.length >= 2) ? true : undefined));
 
     const outageStart = Date.now();
     await broker.stop();
-    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    // Half-way through the outage the remote station dies (power cut) with readings only in its outbox.
+    await new Promise((r) => setTimeout(r, OUTAGE_MS / 2));
+    const deadFrom = Date.now();
+    await remote.kill9();
+    remote = await startGatewayProcess(remoteFile, { label: 'remote station, restarted' });
+    const deadTo = Date.now();
+    await new Promise((r) => setTimeout(r, Math.max(0, outageStart + OUTAGE_MS - Date.now())));
     broker = await startMosquitto({ dataDir: join(dir, 'mosquitto'), port: broker.port, extraConfig: ['max_queued_messages 0'] });
     const outageEnd = Date.now();
-    console.log(`remote-buffer: broker away from ${new Date(outageStart).toISOString()} to ${new Date(outageEnd).toISOString()}`);
+    console.log(
+      `remote-buffer: broker away from ${new Date(outageStart).toISOString()} to ${new Date(outageEnd).toISOString()}; ` +
+        `remote station dead from ${new Date(deadFrom).toISOString()} to ${new Date(deadTo).toISOString()}`,
+    );
 
     // Live data again after the backlog: a reading stamped after the broker came back.
     await until(
@@ -156,7 +169,9 @@ describe('a remote station while the broker is away', () => {
       expect(Math.min(...times), `${part}: first reading before the outage`).toBeLessThan(outageStart);
       expect(Math.max(...times), `${part}: last reading after the outage`).toBeGreaterThan(outageEnd);
       expect(times.every((t) => t % STEP_MS === 0), `${part}: readings stamped at multiples of ${STEP_MS} ms`).toBe(true);
-      expect(gaps(times), `${part}: grid instants with no reading (lost; remote log:\n${remoteLog})`).toEqual([]);
+      expect(gaps(times, deadFrom, deadTo), `${part}: grid instants with no reading (lost; remote log:\n${remoteLog})`).toEqual([]);
+      // Made while the broker was away and before the kill: these can only have come from the remote's disk.
+      expect(times.filter((t) => t > outageStart && t + STEP_MS < deadFrom).length, `${part}: readings buffered across the SIGKILL`).toBeGreaterThan(0);
       expect(orderProblems(list), `${part}: arrival order on the broker`).toEqual([]);
       for (const a of list) expected.set(`${part}@${a.time}`, a);
     }
