@@ -73,6 +73,17 @@ describe('MQTT connection options', () => {
     expect(text).not.toContain('pw-6');
   });
 
+  it('calls a reset on a link that worked before a dropped connection, not a TLS mix-up', () => {
+    const lines: string[] = [];
+    const log = connectErrorLogger({ url: 'mqtt://b:1883' }, (m) => lines.push(m));
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+    log.error(reset);
+    log.connected();
+    log.error(reset);
+    expect(lines[0]).toMatch(/TLS and plain MQTT mixed up/);
+    expect(lines[1]).toMatch(/the connection dropped \(broker restarted or network lost\)/);
+  });
+
   it('logs a repeated connection error once until the next connect', () => {
     const lines: string[] = [];
     const log = connectErrorLogger({ url: 'mqtt://b:1' }, (m) => lines.push(m));

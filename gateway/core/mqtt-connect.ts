@@ -97,7 +97,7 @@ const AUTH_CODES = new Set([4, 5, 134, 135]);
  * One plain sentence about a connection error: the error as MQTT.js or Node says it, plus what to check.
  * Never includes a password (the URL is redacted).
  */
-export function describeConnectError(err: Error & { code?: string | number }, opts: MqttConnectionOptions & { url: string }): string {
+export function describeConnectError(err: Error & { code?: string | number }, opts: MqttConnectionOptions & { url: string }, everConnected = false): string {
   const url = redactUrl(opts.url);
   const code = err.code;
   let hint: string;
@@ -115,6 +115,9 @@ export function describeConnectError(err: Error & { code?: string | number }, op
     hint = `nothing listens there: check the url's host and port and that the broker runs`;
   } else if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     hint = `the host name does not resolve: check the url`;
+  } else if (everConnected && /ECONNRESET|EPIPE/.test(`${code} ${err.message}`)) {
+    // A link that worked before and dropped: a broker restart or the network, not a setup mistake.
+    hint = `the connection dropped (broker restarted or network lost): reconnecting; nothing acknowledged is lost`;
   } else if (/wrong version number|packet length too long|ECONNRESET/i.test(`${code} ${err.message}`)) {
     hint = `TLS and plain MQTT mixed up: mqtts:// needs a TLS listener on the broker (usually port 8883), mqtt:// a plain one (1883)`;
   } else {
@@ -129,14 +132,16 @@ export function describeConnectError(err: Error & { code?: string | number }, op
  */
 export function connectErrorLogger(opts: MqttConnectionOptions & { url: string }, log: (message: string) => void): { error(err: Error): void; connected(): void } {
   let last: string | undefined;
+  let everConnected = false;
   return {
     error(err) {
-      const message = describeConnectError(err, opts);
+      const message = describeConnectError(err, opts, everConnected);
       if (message === last) return;
       last = message;
       log(message);
     },
     connected() {
+      everConnected = true;
       last = undefined;
     },
   };
