@@ -36,6 +36,7 @@ describe('a simulated station end to end', () => {
         nodes: [fastSimulatedNode('pole-1', 0.5, 300)],
         counters: [{ id: 'crossing-1', type: 'firmata', counter: { interval_s: 1, detectors: [{ detector: 'loop-n', lane: '1', direction: 'north', pin: 2 }] } }],
         air_traffic: { window_s: 2, grace_s: 2 },
+        self_report: { interval_s: 1 },
       }),
       'station.test',
       { AIRLANE_INFLUX_URL: db.url, AIRLANE_MQTT_URL: mqttUrl() },
@@ -66,6 +67,26 @@ describe('a simulated station end to end', () => {
     // Timestamps are the frames' own, a few hundred ms apart, not one arrival batch.
     const times = rows.map((r) => r.time as number);
     expect(new Set(times).size).toBe(times.length);
+  });
+
+  it('reports its own health: the gateway measurement in InfluxDB, /metrics and /healthz', async () => {
+    const rows = await until('gateway points for the influxdb output', async () => {
+      const r = await db.rows(`SELECT written, queued, errors FROM gateway WHERE output = 'influxdb'`);
+      return r.some((x) => (x.written as number) > 0) ? r : undefined;
+    });
+    expect(rows.every((r) => typeof r.queued === 'number' && r.errors === 0)).toBe(true);
+    const [whole] = await db.rows(`SELECT accepted, parts_ok, parts_faulted FROM gateway WHERE output = '' ORDER BY time DESC LIMIT 1`);
+    expect(whole!.accepted as number).toBeGreaterThan(0);
+    expect(whole!.parts_faulted).toBe(0);
+
+    const metrics = await (await fetch(`${station.httpUrl}metrics`)).text();
+    const written = metrics.split('\n').find((l) => l.startsWith('airlane_output_written_total{') && l.includes('output="influxdb"'));
+    expect(written ?? '').toMatch(/\} [1-9]\d*$/);
+    expect(metrics).toContain(`airlane_part_state{site="${SITE}",gateway="gw-test",node="pole-1",part="pms5003",state="faulted"} 0`);
+    expect(metrics).toContain('airlane_outbox_writable{site="Rue de la Paix, 12",gateway="gw-test"} 1');
+    const healthz = await fetch(`${station.httpUrl}healthz`);
+    expect(healthz.status).toBe(200);
+    expect(((await healthz.json()) as { status: string }).status).toBe('ok');
   });
 
   it('writes NO2 corrected with the BME280 temperature, in ppb and µg/m³ at 20 °C', async () => {
