@@ -13,7 +13,9 @@ import { mqttInputOptions } from './inputs/mqtt/options.js';
 import { LatestStore } from './outputs/latest/latest.js';
 import { MqttOutput } from './outputs/mqtt/mqtt.js';
 import { InfluxDbOutput } from './outputs/influxdb/index.js';
-import { AirTrafficWindow } from './aggregators/air-traffic/air-traffic.js';
+import { WindowsAggregator } from './aggregators/windows/windows.js';
+import { CorrectProcessor } from './processors/correct/index.js';
+import { QcProcessor } from './processors/qc/index.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
 import { commissioningByNode } from './http/installer-page.js';
@@ -99,12 +101,20 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       );
     }
 
+    const windows = new WindowsAggregator(config.windows, { file: join(dataDir, 'windows.sqlite'), log: log.child({ aggregator: 'windows' }) });
+    // Before the pipeline's own cleanup: cleanups run in reverse, so the windows close after the pipeline stopped.
+    cleanups.push(async () => windows.close());
+    const correct = new CorrectProcessor(
+      config.nodes.flatMap((n) => n.parts.filter((p) => p.corrections).map((p) => ({ site: config.site, node: n.id, part: p.part, corrections: p.corrections! }))),
+      log.child({ processor: 'correct' }),
+    );
     const pipeline = new Pipeline({
       log,
       outboxFile: join(dataDir, 'outbox.sqlite'),
       outbox: config.outbox,
       inputs,
-      aggregators: [new AirTrafficWindow(config.air_traffic)],
+      processors: [correct, new QcProcessor(config.qc, { modules: partModules })],
+      aggregators: [windows],
       outputs,
     });
     pipelineRef = pipeline;

@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 
 export interface EmbeddedBroker {
   url: string;
+  /** The broker itself (tests watch its 'ack' events). */
+  aedes: Aedes;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,7 @@ export async function startEmbeddedBroker(port: number, log: Logger): Promise<Em
   const url = `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    aedes,
     async close() {
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));

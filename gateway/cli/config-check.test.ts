@@ -67,7 +67,7 @@ counters:
     const r = airlane('config', 'schema');
     expect(r.status).toBe(0);
     const schema = JSON.parse(r.stdout) as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['site', 'nodes', 'counters', 'influxdb', 'mqtt', 'air_traffic']));
+    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['site', 'nodes', 'counters', 'influxdb', 'mqtt', 'windows', 'qc', 'outbox', 'self_report']));
     expect(schema.required).toEqual(['site']);
   });
 });

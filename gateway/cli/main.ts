@@ -105,6 +105,59 @@ program
     process.exitCode = await runCommission(o, { out: (l) => console.log(l), err: (l) => console.error(l) });
   });
 
+const calc = program.command('calc').description('air-quality calculations: indices, NowCast, PM and NO2 corrections (one JSON object on stdout)');
+const io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) };
+calc
+  .command('aqi')
+  .description('index level of concentrations: ATMO and EAQI in µg/m³ for the scheme\'s own period; us-epa PM µg/m³ (24 h), O3 ppm (8 h), NO2/SO2 ppb (1 h), CO ppm (8 h)')
+  .requiredOption('--scheme <scheme>', 'atmo | eaqi | eaqi-2020 | us-epa')
+  .option('--pm25 <n>')
+  .option('--pm10 <n>')
+  .option('--no2 <n>')
+  .option('--o3 <n>')
+  .option('--so2 <n>')
+  .option('--co <n>')
+  .action(async (o: Record<string, string>) => {
+    const { runCalcAqi } = await import('./calc-aqi.js');
+    process.exitCode = runCalcAqi(o, io);
+  });
+calc
+  .command('nowcast')
+  .description('EPA NowCast of PM2.5 from hourly means (most recent first; empty = missing hour)')
+  .requiredOption('--pm25 <h1,h2,…>', 'hourly means in µg/m³, most recent first')
+  .action(async (o: { pm25?: string }) => {
+    const { runCalcNowcast } = await import('./calc-aqi.js');
+    process.exitCode = runCalcNowcast(o, io);
+  });
+calc
+  .command('pm-correction')
+  .description('correct a low-cost PM2.5 reading: epa-2021, epa-fasm (2022 extended, smoke) or kohler (humidity growth)')
+  .requiredOption('--method <method>', 'epa-2021 | epa-fasm | kohler')
+  .requiredOption('--pm25 <n>', 'PM2.5 in µg/m³ (Plantower CF=1 for the EPA methods)')
+  .option('--rh <percent>', 'relative humidity, %')
+  .option('--kappa <k>', 'hygroscopicity κ (kohler)')
+  .action(async (o: Record<string, string>) => {
+    const { runCalcPmCorrection } = await import('./calc-correction.js');
+    process.exitCode = runCalcPmCorrection(o, io);
+  });
+calc
+  .command('no2-b43f')
+  .description('NO2 from an Alphasense NO2-B43F (AAN 803 algorithms 1–4)')
+  .requiredOption('--we <mV>', 'working electrode, mV')
+  .requiredOption('--ae <mV>', 'auxiliary electrode, mV')
+  .requiredOption('--we-zero <mV>', 'WE electronic zero (WEe, from the ISB sheet), mV')
+  .requiredOption('--ae-zero <mV>', 'AE electronic zero (AEe), mV')
+  .option('--we-sensor-zero <mV>', 'WE sensor zero (algorithms 2–4), mV')
+  .option('--ae-sensor-zero <mV>', 'AE sensor zero (algorithms 2–4), mV')
+  .option('--series <series>', 'B4 | A4 (temperature table)', 'B4')
+  .requiredOption('--sensitivity <mV_per_ppb>', 'WE sensitivity, mV/ppb')
+  .requiredOption('--temp <celsius>', 'sensor temperature, °C')
+  .option('--algorithm <1-4>', 'AAN 803 algorithm', '1')
+  .action(async (o: Record<string, string>) => {
+    const { runCalcNo2B43f } = await import('./calc-correction.js');
+    process.exitCode = runCalcNo2B43f(o, io);
+  });
+
 program
   .command('acl')
   .description('print a Mosquitto acl_file: each node may publish only under airlane/v1/<site>/<node>/')

@@ -5,7 +5,9 @@ import { segment } from '../core/reading.js';
 import type { PartModule } from '../../firmware/drivers/types.js';
 import { InfluxOutputOptionsSchema as influxOutputOptions } from '../outputs/influxdb/options.js';
 import { mqttOutputOptions } from '../outputs/mqtt/options.js';
-import { airTrafficOptions } from '../aggregators/air-traffic/options.js';
+import { windowsOptions } from '../aggregators/windows/options.js';
+import { correctionsOptions } from '../processors/correct/index.js';
+import { qcOptions } from '../processors/qc/index.js';
 import { vehicleCounterOptions } from '../../firmware/drivers/vehicle-counter/options.js';
 import { httpOptions } from '../http/options.js';
 import { selfInputOptions } from '../inputs/self/options.js';
@@ -49,6 +51,8 @@ export interface PartEntry {
   duty_cycle: boolean;
   /** Flag readings `stuck` after this many seconds of identical values (0: never). */
   stuck_after_s: number;
+  /** Corrected values written beside the raw ones (gateway/processors/correct). */
+  corrections?: z.output<typeof correctionsOptions>;
   options: unknown;
 }
 
@@ -71,6 +75,7 @@ function partEntry(modules: readonly PartModule<any>[]): z.ZodType<PartEntry> {
           /** Sleep the part (laser, fan) between samples when it can and `every_s` leaves time for its warm-up. */
           duty_cycle: z.boolean().default(true),
           ...partFaultOptions,
+          corrections: correctionsOptions.optional(),
           options: (m.options as z.ZodType).prefault({}),
         })
         .strict(),
@@ -147,7 +152,10 @@ export function buildStationSchema(modules: readonly PartModule<any>[]) {
       influxdb: influxOutputOptions.optional(),
       /** The on-disk store-and-forward queue in front of InfluxDB and MQTT (gateway/outbox/README.md). */
       outbox: outboxOptions.prefault({}),
-      air_traffic: airTrafficOptions.prefault({}),
+      /** Windows of 1 min, 15 min and 1 h into `air_traffic`, and the per-site indices into `aqi`. */
+      windows: windowsOptions.prefault({}),
+      /** Quality checks that set the `qc` bit mask of every `air` point. */
+      qc: qcOptions.prefault({}),
     })
     .strict()
     .superRefine((st, ctx) => {

@@ -111,6 +111,42 @@ describe('Pipeline', () => {
     expect(logged[0]!.reasons).toEqual(['field type conflict', 'invalid number']);
   });
 
+  it('after a failed write sends exactly the same batch again, even when more rows arrived meanwhile', async () => {
+    const out = new FakeOutput();
+    let failing = true;
+    out.failWith = () => (failing ? classified('retry', 'ECONNRESET') : undefined);
+    const p = make(out);
+    await p.start();
+    for (let i = 0; i < 3; i++) p.push(metric(i));
+    p.flush();
+    await vi.advanceTimersByTimeAsync(150);
+    expect(out.batches).toEqual([[0, 1, 2]]);
+    // Two more rows queue up during the backoff; the retry must not grow the batch (an output waiting on its
+    // unacknowledged sends recognises the same batch, not a bigger one).
+    for (let i = 3; i < 5; i++) p.push(metric(i));
+    p.flush();
+    failing = false;
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(out.batches.slice(0, 3)).toEqual([[0, 1, 2], [0, 1, 2], [3, 4]]);
+    expect(out.stored).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('survives an output that rejects with something that is not an Error', async () => {
+    const out = new FakeOutput();
+    let calls = 0;
+    out.write = async () => {
+      calls++;
+      if (calls === 1) throw null;
+    };
+    const p = make(out);
+    await p.start();
+    p.push(metric(1));
+    p.flush();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(calls).toBe(2);
+    expect(p.health().outputs[0]).toMatchObject({ queued: 0, errors: 1, state: 'ok' });
+  });
+
   it('backs off slowly on a config error, logs the state change once, and recovers', async () => {
     const out = new FakeOutput();
     let failing = true;

@@ -288,6 +288,12 @@ class Drain {
   private failingSince = 0;
   /** While far behind: which side the next batch comes from. */
   private nextSide: 'head' | 'live' = 'head';
+  /**
+   * The batch whose write failed: the next attempt sends exactly it again, not a fresh read (which may have grown
+   * or switched side). An output that keeps unacknowledged sends alive across attempts (MQTT.js resends them
+   * itself on reconnect) recognises it and waits for them instead of publishing the rows a second time.
+   */
+  private retry: OutboxBatch | undefined;
 
   constructor(
     private readonly slot: OutputSlot,
@@ -299,7 +305,8 @@ class Drain {
   ) {}
 
   start(): void {
-    this.loop = this.run();
+    // run() handles its own errors; this only keeps a bug in it from becoming an unhandled rejection (a crash).
+    this.loop = this.run().catch((e: unknown) => this.log.error({ output: this.slot.output.name, err: String(e) }, 'output drain stopped by an unexpected error'));
   }
 
   notify(): void {
@@ -334,7 +341,7 @@ class Drain {
         next = await this.step();
         this.succeeded();
       } catch (e) {
-        const wait = this.failed(e as ClassifiedError);
+        const wait = this.failed(e instanceof Error ? (e as ClassifiedError) : Object.assign(new Error(String(e)), { kind: 'retry' as const }));
         if (this.stopping) return;
         await this.sleep(wait);
         continue;
@@ -386,7 +393,8 @@ class Drain {
     if (this.outbox.depth(name) === 0) return 'idle';
     // Far behind (a backlog after an outage): alternate the oldest rows with the newest so live data keeps flowing.
     const split = this.outbox.liveRange(name) !== undefined || this.outbox.depth(name) > BEHIND_BATCHES * batchSize;
-    let batch = this.outbox.read(name, batchSize, output.localOnly, split ? this.nextSide : 'head');
+    let batch = this.retry ?? this.outbox.read(name, batchSize, output.localOnly, split ? this.nextSide : 'head');
+    this.retry = undefined;
     if (batch.lastId <= batch.from && batch.side === 'live') batch = this.outbox.read(name, batchSize, output.localOnly, 'head');
     if (batch.lastId <= batch.from) return 'idle';
     let letters: { metric: Metric; reason: string }[] = [];
@@ -399,7 +407,10 @@ class Drain {
         this.stats.bump(this.stats.written, name, batch.metrics.length);
       } catch (e) {
         const err = e as ClassifiedError;
-        if (err.kind !== 'partial') throw e;
+        if (err?.kind !== 'partial') {
+          this.retry = batch;
+          throw e;
+        }
         letters = this.refused(batch, err);
       }
       this.stats.lastSuccess.set(name, this.now());

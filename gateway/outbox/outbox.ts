@@ -103,29 +103,31 @@ export class Outbox {
   }
 
   /**
-   * Records that `batch` is being handed to `output` (persisted, so a restart knows). Returns how many of its
-   * ids were handed out before and not confirmed: rows about to be sent a second time.
+   * Records that `batch` is being handed to `output`. Returns how many of its ids were handed out before and not
+   * confirmed: rows about to be sent a second time (a statistic). Kept in memory and saved with the next ack, not
+   * committed on its own: a commit (an fsync with synchronous=full) per batch only to count resends costs more than
+   * it tells; a resend of the batch in flight at a crash goes uncounted.
    */
   markSent(output: string, batch: Pick<OutboxBatch, 'from' | 'lastId'>): number {
     const c = this.cursor(output);
     const resent = Math.max(0, Math.min(batch.lastId, c.sentTo) - Math.max(batch.from, c.sentFrom));
     c.sentFrom = batch.from;
     c.sentTo = batch.lastId;
-    this.store.saveCursor(c);
     return resent;
   }
 
   /**
-   * `output` stored the batch (or the ids up to a number, from its cursor). `deadLetters`: metrics of it the
-   * output refused for good, kept in the same commit (a crash cannot leave them both acked and unrecorded).
+   * `output` stored the batch. `deadLetters`: metrics of it the output refused for good, kept in the same commit
+   * (a crash cannot leave them both acked and unrecorded). When the commit fails (disk full) nothing moves: the
+   * cursor in memory stays where the file has it, so the batch is confirmed again later, dead letters included.
    */
-  ack(output: string, batch: Pick<OutboxBatch, 'from' | 'lastId'> | number, deadLetters: readonly { metric: Metric; reason: string }[] = [], now = Date.now()): void {
+  ack(output: string, batch: Pick<OutboxBatch, 'from' | 'lastId'>, deadLetters: readonly { metric: Metric; reason: string }[] = [], now = Date.now()): void {
     const c = this.cursor(output);
-    const { from, lastId } = typeof batch === 'number' ? { from: c.acked, lastId: batch } : batch;
+    const { from, lastId } = batch;
     if (lastId <= from) return;
     const before = c.acked;
-    this.confirm(c, from, lastId);
-    this.store.transaction(() => {
+    this.atomically([c], () => {
+      this.confirm(c, from, lastId);
       this.deadLetter(output, deadLetters, now);
       this.store.saveCursor(c);
       if (c.acked > before) this.trim();
@@ -196,7 +198,7 @@ export class Outbox {
     if (cut <= head) return undefined;
     const oldest = this.store.acceptedAt(head + 1);
     const perOutput: Record<string, number> = {};
-    this.store.transaction(() => {
+    this.atomically([...this.cursorMap.values()], () => {
       for (const c of this.cursorMap.values()) {
         if (c.acked >= cut) continue;
         // Unconfirmed among (acked, cut]: all of it but what the live range already confirmed.
@@ -212,6 +214,17 @@ export class Outbox {
 
   close(): void {
     this.store.close();
+  }
+
+  /** Runs `fn` in one transaction; if it throws, the cursors it may have moved get their committed state back. */
+  private atomically(cursors: readonly CursorState[], fn: () => void): void {
+    const saved = cursors.map((c) => ({ ...c }));
+    try {
+      this.store.transaction(fn);
+    } catch (e) {
+      cursors.forEach((c, i) => Object.assign(c, saved[i]));
+      throw e;
+    }
   }
 
   private cursor(output: string): CursorState {

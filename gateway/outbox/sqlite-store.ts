@@ -34,6 +34,8 @@ export class SqliteStore implements OutboxStore {
         sent_from INTEGER NOT NULL DEFAULT 0, sent_to INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS dead_letter (id INTEGER PRIMARY KEY AUTOINCREMENT, output TEXT NOT NULL, at INTEGER NOT NULL, reason TEXT NOT NULL, body TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS dead_letter_output ON dead_letter (output, id);
+      -- The age bound deletes dead letters by time every few seconds: without this, a scan of the whole table.
+      CREATE INDEX IF NOT EXISTS dead_letter_at ON dead_letter (at);
     `);
     this.migrate(now);
     this.q = {

@@ -121,6 +121,7 @@ export class MqttInput implements Input {
   readonly commissioned = new Set<string>();
   private client: MqttClient | undefined;
   private holding = false;
+  private retryTimer: NodeJS.Timeout | undefined;
   private sink: Sink | undefined;
   /** The last commit failed: take nothing more until the outbox accepts writes again. */
   private outboxDown = false;
@@ -145,14 +146,6 @@ export class MqttInput implements Input {
     });
     this.client = client;
     client.handleMessage = (packet, done) => {
-      if (this.outboxDown) {
-        if (!sink.flush()) {
-          // Still failing: leave the message unacknowledged with the broker, which delivers it again later.
-          client.stream.destroy();
-          return;
-        }
-        this.outboxDown = false;
-      }
       const topic = packet.topic;
       const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
       const commissioning = COMMISSIONING.exec(topic);
@@ -217,6 +210,7 @@ export class MqttInput implements Input {
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
+    clearTimeout(this.retryTimer);
     // Messages handled in this tick are not committed yet: commit them and send their PUBACKs now, so the broker
     // does not deliver them again at the next start (harmless for InfluxDB, but a row twice in the outbox).
     if (this.holding && this.sink?.flush()) client.stream.uncork();
@@ -242,16 +236,23 @@ export class MqttInput implements Input {
     const stream = client.stream;
     this.holding = true;
     stream.cork();
-    setImmediate(() => {
-      this.holding = false;
+    const release = (): void => {
+      this.retryTimer = undefined;
       if (sink.flush()) {
+        this.holding = false;
+        if (this.outboxDown) log.warn({ url: redact(this.options.url) }, 'outbox writable again; acknowledging what was held');
+        this.outboxDown = false;
         stream.uncork();
         return;
       }
-      // The outbox could not be written: drop the connection unacknowledged so the broker redelivers later.
+      // The outbox cannot be written (disk full): keep the PUBACKs corked and try again. The broker stops sending
+      // once its in-flight window is full of unacknowledged messages, so memory stays bounded; dropping the
+      // connection instead would have the broker deliver again what is already pending here (a duplicate).
+      if (!this.outboxDown) log.error({ url: redact(this.options.url) }, 'outbox not writable: holding acknowledgements until it is; the broker keeps the messages');
       this.outboxDown = true;
-      log.error({ url: redact(this.options.url) }, 'outbox not writable; disconnecting without acknowledging so the broker keeps the messages');
-      stream.destroy();
-    });
+      this.retryTimer = setTimeout(release, 1000);
+    };
+    setImmediate(release);
   }
+
 }
