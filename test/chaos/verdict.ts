@@ -31,10 +31,12 @@ export interface CompareInput {
 }
 
 const TAGS = new Set(['time', 'site', 'node', 'part']);
+/** Fields the gateway derives itself (the qc bit mask, corrected values): not part of what a simulator produced. */
+const derived = (k: string) => k === 'qc' || k.includes('_corrected_');
 
 function fields(row: Row): Record<string, number | string | boolean> {
   const out: Record<string, number | string | boolean> = {};
-  for (const [k, v] of Object.entries(row)) if (!TAGS.has(k) && v !== null) out[k] = v;
+  for (const [k, v] of Object.entries(row)) if (!TAGS.has(k) && !derived(k) && v !== null) out[k] = v;
   return out;
 }
 
