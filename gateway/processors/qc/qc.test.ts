@@ -180,11 +180,12 @@ describe('qc: disagreement edges (PurpleAirQC_hourly_AB_03: both tests strict)',
     expect(qcOf(p.apply(air({ pm25_ugm3: 40 }, { t: T0 + 59_000, node: 'n1' })))).toBe(0); // the same part is never compared with itself
   });
 
-  it('uses the corrected PM2.5 when present', () => {
+  it('compares raw PM2.5 with raw, whatever corrections one part has', () => {
     const p = proc();
-    p.apply(air({ pm25_ugm3: 20, pm25_corrected_ugm3: 10 }, { t: T0 + 1_000 }));
-    expect(qcOf(p.apply(air({ pm25_ugm3: 22, pm25_corrected_ugm3: 20 }, { part: 'sds011', t: T0 + 2_000 })))).toBe(0); // 10 vs 20: 66.7 %
-    expect(qcOf(p.apply(air({ pm25_ugm3: 22, pm25_corrected_ugm3: 25 }, { part: 'sps30', t: T0 + 3_000 })))).toBe(QC.disagreement); // 25 vs 10: 85.7 %
+    p.apply(air({ pm25_ugm3: 20, pm25_corrected_ugm3: 3 }, { t: T0 + 1_000 }));
+    // Corrected 3 vs raw 22 would be 152 %; raw 20 vs 22 is 9.5 %: no flag.
+    expect(qcOf(p.apply(air({ pm25_ugm3: 22 }, { part: 'sds011', t: T0 + 2_000 })))).toBe(0);
+    expect(qcOf(p.apply(air({ pm25_ugm3: 45, pm25_corrected_ugm3: 21 }, { part: 'sps30', t: T0 + 3_000 })))).toBe(QC.disagreement); // raw 45 vs 21: 72.7 %
   });
 
   it('the live minute outlasts a backlog replay of 200 minutes racing through beside it', () => {

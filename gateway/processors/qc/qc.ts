@@ -116,7 +116,9 @@ export class QcProcessor implements Processor {
   }
 
   private disagrees(m: Metric, now: number): number {
-    const pm25 = m.fields.pm25_corrected_ugm3 ?? m.fields.pm25_ugm3;
+    // Raw against raw: corrections are configured per part, so a corrected value beside another part's raw one
+    // would compare two different things (the demo's EPA-corrected PMS5003 against a raw SDS011 always "disagreed").
+    const pm25 = m.fields.pm25_ugm3;
     const site = m.tags.site;
     if (pm25 === undefined || !Number.isFinite(pm25) || !site) return 0;
     const source = `${m.tags.node ?? ''}\u0000${m.tags.part ?? ''}`;
