@@ -20,6 +20,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from './broker/embedded.js';
 import { startHttp, type HttpHandle } from './http/server.js';
 import { commissioningByNode } from './http/installer-page.js';
 import { partHealth } from './http/part-health.js';
+import { createHistory } from './http/history.js';
 import { SelfInput } from './inputs/self/self.js';
 import type { GatewayHealth } from './core/health.js';
 import { NodeRuntime, type PartStatus } from '../firmware/node/runtime.js';
@@ -182,6 +183,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
       status: () => statusSnapshot(),
       commissioning: () => commissioningByNode(dataDir),
       health,
+      history: createHistory(windows.reader),
     });
     cleanups.push(() => http.close());
 

@@ -105,7 +105,7 @@ program
     process.exitCode = await runCommission(o, { out: (l) => console.log(l), err: (l) => console.error(l) });
   });
 
-const calc = program.command('calc').description('air-quality calculations: indices, NowCast, PM and NO2 corrections (one JSON object on stdout)');
+const calc = program.command('calc').description('calculations: air-quality indices, NowCast, PM and NO2 corrections, Webster cycles, peak-hour factor (one JSON object on stdout)');
 const io = { out: (l: string) => console.log(l), err: (l: string) => console.error(l) };
 calc
   .command('aqi')
@@ -156,6 +156,44 @@ calc
   .action(async (o: Record<string, string>) => {
     const { runCalcNo2B43f } = await import('./calc-correction.js');
     process.exitCode = runCalcNo2B43f(o, io);
+  });
+
+calc
+  .command('webster')
+  .description("Webster's optimum cycle and green splits (critical flow ratio per phase)")
+  .option('--flows <q1,q2,…>', 'critical flow per phase, veh/h')
+  .option('--saturation <s1,s2,…>', 'saturation flow per phase, veh/h')
+  .option('--ratios <y1,y2,…>', 'critical flow ratios y = q/s (instead of --flows and --saturation)')
+  .requiredOption('--lost-time <s>', 'lost time per cycle L, s')
+  .option('--cycle <s>', 'a given cycle C instead of the optimum')
+  .action(async (o: Record<string, string>) => {
+    const { runCalcWebster } = await import('./calc-traffic.js');
+    process.exitCode = runCalcWebster(o, io);
+  });
+calc
+  .command('phf')
+  .description('peak-hour factor of four consecutive 15-min counts')
+  .requiredOption('--counts <c1,c2,c3,c4>', 'four consecutive 15-min counts')
+  .action(async (o: Record<string, string>) => {
+    const { runCalcPhf } = await import('./calc-traffic.js');
+    process.exitCode = runCalcPhf(o, io);
+  });
+
+program
+  .command('signal-plan')
+  .description('signal-timing advice for an intersection from its counts (Webster/HCM), with air quality in the loop')
+  .requiredOption('--intersection <file>', 'intersection file (YAML or JSON)')
+  .option('--counts <csv>', '15-min counts (CSV)')
+  .option('--from-influx <url>', "read the site's traffic and NO2 from InfluxDB instead")
+  .option('--no2 <csv>', "the site's NO2 (time,no2_ugm3) instead of the intersection file's air_quality.no2_csv")
+  .option('--influx <url>', 'also write the signal_plan points to this InfluxDB')
+  .option('--until <iso>', 'with --from-influx: end of the week read (default now)')
+  .option('--days <n>', 'with --from-influx: days read (default 7)')
+  .option('--out <dir>', 'write plan.json, timing sheets and report.html here')
+  .option('--json', 'print the result as JSON')
+  .action(async (o: Record<string, unknown>) => {
+    const { runSignalPlan } = await import('./signal-plan.js');
+    process.exitCode = await runSignalPlan(o, io);
   });
 
 program

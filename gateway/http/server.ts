@@ -1,6 +1,6 @@
 // The local HTTP API and page (routes documented in README.md beside this file). node:http only: a handful of
 // read-only routes do not need a framework. With a token configured, everything but the health check, the
-// read-only page and the data that page polls asks for `Authorization: Bearer <token>`.
+// read-only page and the data that page polls (latest values, the 24 h history) asks for `Authorization: Bearer <token>`.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +9,7 @@ import type { Stats } from '../core/stats.js';
 import type { GatewayHealth } from '../core/health.js';
 import type { HttpOptions } from './options.js';
 import { PAGE } from './page.js';
+import { parseHistoryQuery, type HistoryQuery } from './history.js';
 import { INSTALLER_PAGE } from './installer-page.js';
 import { healthVerdict } from './healthz.js';
 import { METRICS_CONTENT_TYPE, renderMetrics } from './metrics.js';
@@ -23,6 +24,8 @@ export interface HttpDeps {
   commissioning?: () => Record<string, unknown>;
   /** One snapshot of the gateway's health: /healthz and /metrics render it. */
   health: () => GatewayHealth;
+  /** The last hours of window means of one site (history.ts createHistory()); without it the route is 404. */
+  history?: HistoryQuery;
   now?: () => number;
 }
 
@@ -33,11 +36,12 @@ export interface HttpHandle {
 }
 
 /**
- * Open without a token: a monitor's liveness probe, the station page a passer-by may look at, and the installer
+ * Open without a token: a monitor's liveness probe, the station page a passer-by may look at with the data it
+ * shows (latest values and the last 24 h of window means: no more than the page itself displays), and the installer
  * page's HTML (it holds no data; a browser cannot send a header when navigating, so the page takes the token
  * from its URL fragment, /installer#token=…, and sends it with its own API calls).
  */
-const OPEN_PATHS = new Set(['/healthz', '/', '/index.html', '/api/v1/latest', '/installer']);
+const OPEN_PATHS = new Set(['/healthz', '/', '/index.html', '/api/v1/latest', '/api/v1/history', '/installer']);
 
 type Listen = Pick<HttpOptions, 'host' | 'port'> & Partial<Pick<HttpOptions, 'token' | 'stall_after_s'>>;
 
@@ -49,7 +53,9 @@ export async function startHttp(options: Listen, deps: HttpDeps): Promise<HttpHa
   const tokenDigest = options.token === undefined ? undefined : sha256(options.token);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const url = req.url ?? '/';
+    const path = url.split('?')[0] ?? '/';
+    const search = url.slice(path.length + 1);
     const readOnly = req.method === 'GET' || req.method === 'HEAD';
     const json = (body: unknown, status = 200, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
@@ -81,6 +87,16 @@ export async function startHttp(options: Listen, deps: HttpDeps): Promise<HttpHa
       }
       case '/api/v1/latest':
         return json({ generated: new Date(now()).toISOString(), sites: deps.latest.snapshot() });
+      case '/api/v1/history': {
+        if (!deps.history) return json({ error: 'no history on this gateway (the windows aggregator is not running)' }, 404);
+        const q = parseHistoryQuery(new URLSearchParams(search));
+        if ('error' in q) return json({ error: q.error }, 400);
+        try {
+          return json(deps.history(q.site, q.window, q.hours));
+        } catch (e) {
+          return json({ error: `history unavailable: ${e instanceof Error ? e.message : String(e)}` }, 503);
+        }
+      }
       case '/api/v1/stats':
         return json({ ...deps.stats.toJSON(), queued: deps.depth() });
       case '/api/v1/status':

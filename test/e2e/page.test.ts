@@ -1,6 +1,7 @@
 // The station page in a real browser (Debian's headless Chromium) at a phone's size: the live figures an
 // installer looks for — PM2.5, NO2 and vehicles — are rendered from /api/v1/latest by the page's own script; and,
-// from a store holding known values, the ATMO class, corrected values beside raw ones and the quality flags.
+// from a store holding known values, the ATMO class, corrected values beside raw ones and the quality flags; and,
+// from a windows store filled with a known day, the 24 h charts, the hourly ATMO strip and the parts' states.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +14,11 @@ import { Stats } from '../../gateway/core/stats.js';
 import { QC } from '../../gateway/core/qc.js';
 import type { Metric } from '../../gateway/core/metric.js';
 import { silentLogger } from '../../gateway/core/log.js';
+import { WindowsAggregator } from '../../gateway/aggregators/windows/windows.js';
+import { windowsOptions } from '../../gateway/aggregators/windows/options.js';
+import { WindowStore } from '../../gateway/aggregators/windows/store.js';
+import { createHistory } from '../../gateway/http/history.js';
+import { airIndex } from '../../gateway/air/indices/index.js';
 import { chromium } from '../fakes/chromium.js';
 import { fastSimulatedNode } from '../fakes/simulated-station.js';
 
@@ -206,6 +212,244 @@ describe('the station page shows the ATMO class, corrected values and quality fl
     rmSync(shot, { force: true });
     // The later --window-size wins over the helper's phone size.
     const r = await browse('--virtual-time-budget=4000', `--window-size=${w},${h}`, `--screenshot=${shot}`, http.url);
+    expect(r.status).toBe(0);
+    expect(pngSize(shot)).toEqual([w, h]);
+  });
+});
+
+describe('the station page charts the last 24 h from the windows store', () => {
+  const SITE = 'rue-de-la-gare';
+  const Q = 15 * 60_000;
+  const H = 3_600_000;
+  // Fixed for the whole test: the history answers for this instant even if a quarter hour turns meanwhile.
+  const NOW = Date.now();
+  const END = Math.floor(NOW / Q) * Q;
+  const FROM = END - 24 * H;
+  const GAP = [40, 41, 42, 43]; // an hour without air data (a power cut on the pole)
+  const NO_COUNT = [60, 61]; // two quarter hours without counts (the counter rebooted)
+  // A street's day: morning and evening rush hours (UTC hours of the bucket), one figure per quarter hour.
+  const vehiclesAt = (b: number) => {
+    const u = ((FROM + b * Q) % (24 * H)) / H;
+    return Math.round(40 + 220 * Math.exp(-((u - 8) ** 2) / 2) + 180 * Math.exp(-((u - 17.5) ** 2) / 3));
+  };
+  // NO2 in steps of 8 ppb: × 1.9125 (20 °C) gives µg/m³ with one decimal (15.3 per step), no rounding at stake.
+  const no2PpbAt = (b: number) => 8 * (1 + Math.floor(vehiclesAt(b) / 60));
+  const pm25At = (b: number) => Math.round(10 * (0.8 * (5 + vehiclesAt(b) / 25))) / 10; // the corrected value
+  const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
+  const round2 = (x: number) => Math.round(x * 100) / 100;
+
+  let http: HttpHandle;
+  let dir: string;
+  let store: WindowStore;
+  let aqiPoints: Metric[] = [];
+  const latest = new LatestStore();
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'airlane-page-24h-'));
+    const file = join(dir, 'windows.sqlite');
+    const windows = new WindowsAggregator(windowsOptions.parse({ windows: ['15m', '1h'], indices: ['atmo'] }), { file, now: () => NOW });
+    for (let b = 0; b < 96; b++) {
+      const start = FROM + b * Q;
+      if (!GAP.includes(b)) {
+        for (let m = 0; m < 15; m++) {
+          const t = start + m * 60_000;
+          const raw = Math.round(10 * (5 + vehiclesAt(b) / 25)) / 10;
+          windows.add({ measurement: 'air', tags: { site: SITE, node: 'pole-1', part: 'pms5003' }, fields: { pm25_ugm3: raw, pm25_corrected_ugm3: pm25At(b), pm10_ugm3: raw * 1.5, qc: 0 }, time: t });
+          windows.add({ measurement: 'air', tags: { site: SITE, node: 'pole-1', part: 'no2-b43f' }, fields: { no2_ppb: no2PpbAt(b), qc: 0 }, time: t + 20_000 });
+        }
+      }
+      if (!NO_COUNT.includes(b)) {
+        windows.add({ measurement: 'traffic', tags: { site: SITE, detector: 'loop-n', lane: '1', direction: 'n' }, fields: { vehicles: vehiclesAt(b), interval_s: 900 }, time: start });
+      }
+    }
+    const out: Metric[] = [];
+    windows.push(NOW, { push: (m) => void out.push(m), reject: () => undefined, flush: () => true });
+    windows.close();
+    aqiPoints = out.filter((m) => m.measurement === 'aqi');
+    // The cards: the newest readings and count, and the day's ATMO point the aggregator computed.
+    const fresh = Date.now() - 5_000;
+    await latest.write([
+      ...aqiPoints,
+      { measurement: 'air', tags: { site: SITE, node: 'pole-1', part: 'pms5003' }, fields: { pm25_ugm3: 11.2, pm25_corrected_ugm3: 9, pm10_ugm3: 16.8, qc: 0 }, time: fresh },
+      { measurement: 'air', tags: { site: SITE, node: 'pole-1', part: 'no2-b43f' }, fields: { no2_ppb: 24, qc: 0 }, time: fresh },
+      { measurement: 'traffic', tags: { site: SITE, detector: 'loop-n', lane: '1', direction: 'n' }, fields: { vehicles: 3, interval_s: 60 }, time: fresh },
+    ]);
+    store = new WindowStore(file);
+    const part = (state: string, extra: Record<string, unknown> = {}) => ({ state, since: new Date(NOW - H).toISOString(), errors: 0, warmup_discarded: 0, reopened: 0, ...extra });
+    http = await startHttp(
+      { host: '127.0.0.1', port: 0 },
+      {
+        latest,
+        stats: new Stats(),
+        depth: () => ({}),
+        status: () => ({
+          site: SITE,
+          nodes: {
+            'pole-1': {
+              pms5003: part('ok', { last_reading: new Date(fresh).toISOString() }),
+              'no2-b43f': part('warming'),
+              sht31: part('faulted', { errors: 3, last_error: 'no answer at 0x44 on i2c-1: check the wiring' }),
+            },
+          },
+        }),
+        health: () => ({ site: SITE, gateway: 'gw', started_ms: NOW, accepted: 0, rejected: {}, outbox_writable: true, outputs: [], parts: [] }),
+        history: createHistory(store, { now: () => NOW }),
+      },
+    );
+  });
+
+  afterAll(async () => {
+    await http?.close();
+    store?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const browse = (...args: string[]) => chromium(join(dir, 'profile'), ...args);
+  const chart = (dom: string, kind: string) => dom.match(new RegExp(`<svg [^>]*data-chart="${kind}"[^>]*>.*?</svg>`, 's'))?.[0] ?? '';
+  const attr = (tag: string, name: string) => tag.match(new RegExp(` ${name}="([^"]*)"`))?.[1];
+  const num = (tag: string, name: string) => Number(attr(tag, name));
+  const titleOf = (svg: string) => svg.match(/<title>([^<]*)<\/title>/)?.[1] ?? '';
+  const hhmm = (ms: number) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const series = (at: (b: number) => number, skip: number[]) => Array.from({ length: 96 }, (_, b) => (skip.includes(b) ? null : at(b)));
+
+  let dom = '';
+  beforeAll(async () => {
+    const r = await browse('--virtual-time-budget=5000', '--window-size=1280,800', '--dump-dom', http.url);
+    expect(r.status).toBe(0);
+    dom = r.stdout;
+  });
+
+  it('draws PM2.5 and NO2 as 15-min means with the WHO 2021 24-h guideline at its height', () => {
+    for (const [kind, name, at, who] of [
+      ['pm25', 'PM2.5 (corrected)', pm25At, 15],
+      ['no2', 'NO₂', (b: number) => round2(no2PpbAt(b) * 1.9125), 25],
+    ] as const) {
+      const svg = chart(dom, kind);
+      expect(svg, kind).not.toBe('');
+      // 96 quarter hours less the hour without data, drawn as two runs of points on either side of the gap.
+      const points = [...svg.matchAll(/<polyline [^>]*points="([^"]*)"/g)].map((m) => m[1]!.split(' ').length);
+      expect(points).toEqual([40, 52]);
+      expect(attr(svg, 'data-points')).toBe('92');
+      // The guideline sits at top + (1 − who/ymax) × plot height.
+      const head = svg.slice(0, svg.indexOf('>'));
+      const [top, bottom, ymax] = [num(head, 'data-top'), num(head, 'data-bottom'), num(head, 'data-ymax')];
+      const line = svg.match(/<line class="who"[^>]*>/)?.[0] ?? '';
+      expect(num(line, 'data-value')).toBe(who);
+      expect(num(line, 'y1')).toBeCloseTo(top + (1 - who / ymax) * (bottom - top), 1);
+      expect(num(line, 'y2')).toBe(num(line, 'y1'));
+      // The axis reaches above both the data and the guideline.
+      const values = series(at, GAP).filter((v): v is number => v !== null);
+      expect(ymax).toBeGreaterThanOrEqual(Math.max(who, ...values));
+      // The text alternative: last value with its quarter hour, the range, the guideline.
+      const last = at(95);
+      const expected =
+        `${name}, 15-min means, last 24 h: last ${fmt(last)} µg/m³ (${hhmm(END - Q)}–${hhmm(END)}), range ${fmt(Math.min(...values))}–${fmt(Math.max(...values))} µg/m³, ` +
+        `${values.filter((v) => v > who).length} of 92 above the WHO 24-h guideline of ${who} µg/m³`;
+      expect(titleOf(svg)).toBe(expected);
+      expect(attr(head, 'aria-label')).toBe(expected);
+      // The ATMO bands of the pollutant behind it, from level 1 up to the axis top.
+      expect(svg.match(/<rect [^>]*data-level="1"/)?.[0]).toContain('fill="#50F0E6"');
+    }
+  });
+
+  it('draws vehicles per 15 min as bars under NO2 on the same time axis', () => {
+    const svg = chart(dom, 'vehicles');
+    const bars = [...svg.matchAll(/<rect class="bar"[^>]*>/g)].map((m) => m[0]);
+    expect(bars).toHaveLength(94);
+    expect(bars.map((b) => num(b, 'data-value'))).toEqual(series(vehiclesAt, NO_COUNT).filter((v) => v !== null));
+    // Same x scale as the NO2 chart: bar i is centred on point i of the line.
+    const no2 = chart(dom, 'no2');
+    const firstPoint = Number(no2.match(/<polyline [^>]*points="([-0-9.]+),/)?.[1]);
+    expect(num(bars[0]!, 'x') + num(bars[0]!, 'width') / 2).toBeCloseTo(firstPoint, 0);
+    const counts = series(vehiclesAt, NO_COUNT).filter((v): v is number => v !== null);
+    expect(titleOf(svg)).toBe(
+      `Vehicles per 15 min, last 24 h: last ${vehiclesAt(95)} (${hhmm(END - Q)}–${hhmm(END)}), range ${Math.min(...counts)}–${Math.max(...counts)}, total ${counts.reduce((a, b) => a + b, 0)}`,
+    );
+  });
+
+  it('colours each hour by its ATMO class and lists the parts with their states', () => {
+    const strip = chart(dom, 'atmo');
+    const cells = [...strip.matchAll(/<rect class="hour"[^>]*>/g)].map((m) => m[0]);
+    // The whole clock hours of the 24 h: 24 when the range starts on the hour, else 23.
+    const hours: number[] = [];
+    for (let t = Math.ceil(FROM / H) * H; t + H <= END; t += H) hours.push(t);
+    expect(cells).toHaveLength(hours.length);
+    const levels = cells.map((c) => attr(c, 'data-level'));
+    // An hour holds 4 quarter hours: its PM2.5, PM10 and NO2 means in µg/m³ give its class (arrêté du 10 juillet
+    // 2020, Annexe I bands: PM2.5 ≤ 10 / 20 / 25…, NO2 ≤ 40 / 90 / 120…); an hour with under 45 of its 60
+    // minutes (the 75 % rule) is grey.
+    const expected = hours.map((t) => {
+      const bs = [0, 1, 2, 3].map((i) => (t - FROM) / Q + i).filter((b) => !GAP.includes(b));
+      if (bs.length < 3) return '';
+      const mean = (f: (b: number) => number) => bs.reduce((a, b) => a + f(b), 0) / bs.length;
+      return String(airIndex('atmo', { pm25: mean(pm25At), pm10: mean((b) => Math.round(10 * (5 + vehiclesAt(b) / 25)) / 10) * 1.5, no2: mean(no2PpbAt) * 1.9125 }).level);
+    });
+    expect(levels).toEqual(expected);
+    expect(new Set(levels).size).toBeGreaterThan(2);
+    expect(cells[levels.indexOf('1')]).toContain('fill="#50F0E6"');
+    expect(cells[levels.indexOf('2')]).toContain('fill="#50CCAA"');
+    expect(cells[levels.indexOf('')]).toContain('fill="#e3e7ea"');
+    const known = expected.filter((l) => l !== '').map(Number);
+    const lastLevel = known[known.length - 1]!;
+    const label = ['', 'Bon', 'Moyen', 'Dégradé', 'Mauvais', 'Très mauvais', 'Extrêmement mauvais'][lastLevel];
+    expect(titleOf(strip)).toBe(
+      `ATMO class of each hour (indicative, from hourly means; the index itself is daily): last ${label} (${lastLevel}) at ${hhmm(hours[expected.lastIndexOf(String(lastLevel))]!)}, ` +
+        `range ${Math.min(...known)}–${Math.max(...known)}, ${known.length} hours known`,
+    );
+    // The day's ATMO badge above comes from the same aggregator run.
+    expect(aqiPoints.length).toBeGreaterThan(0);
+    expect(dom).toMatch(/<div class="atmo" [^>]*data-level="\d"/);
+
+    const parts = dom.match(/<div class="parts"[^>]*>.*?<\/ul>/s)?.[0] ?? '';
+    const states = [...parts.matchAll(/<li data-node="pole-1" data-part="([^"]+)"><b>[^<]*<\/b><span class="state [^"]*" data-state="([^"]+)"/g)].map((m) => [m[1], m[2]]);
+    expect(states).toEqual([
+      ['pms5003', 'ok'],
+      ['no2-b43f', 'warming'],
+      ['sht31', 'faulted'],
+    ]);
+    expect(parts).toContain('<span class="err">no answer at 0x44 on i2c-1: check the wiring</span>');
+    // The blocks sit in the site's section, below its cards.
+    const section = dom.match(new RegExp(`<section class="site" data-site="${SITE}">(.*?)</section>`, 's'))?.[1] ?? '';
+    expect(section.indexOf('class="history"')).toBeGreaterThan(section.lastIndexOf('class="card"'));
+    expect(section).toContain('class="parts"');
+  });
+
+  it('with a token set, still draws the charts, and lists the parts only when the URL fragment carries the token', async () => {
+    const token = 'cGFnZS10ZXN0LXRva2VuLTI0aA';
+    const locked = await startHttp(
+      { host: '127.0.0.1', port: 0, token },
+      {
+        latest,
+        stats: new Stats(),
+        depth: () => ({}),
+        status: () => ({ site: SITE, nodes: { 'pole-1': { pms5003: { state: 'ok', since: new Date(NOW).toISOString(), errors: 0, warmup_discarded: 0, reopened: 0 } } } }),
+        health: () => ({ site: SITE, gateway: 'gw', started_ms: NOW, accepted: 0, rejected: {}, outbox_writable: true, outputs: [], parts: [] }),
+        history: createHistory(store, { now: () => NOW }),
+      },
+    );
+    try {
+      const bare = await browse('--virtual-time-budget=5000', '--dump-dom', locked.url);
+      expect(bare.status).toBe(0);
+      expect(chart(bare.stdout, 'pm25')).toContain('data-points="92"');
+      expect(bare.stdout).not.toContain('class="parts"');
+      const withToken = await browse('--virtual-time-budget=5000', '--dump-dom', `${locked.url}#token=${token}`);
+      expect(withToken.status).toBe(0);
+      expect(withToken.stdout).toMatch(/<li data-node="pole-1" data-part="pms5003"><b>pole-1\/pms5003<\/b><span class="state ok" data-state="ok">ok<\/span>/);
+    } finally {
+      await locked.close();
+    }
+  });
+
+  it.each([
+    [390, 844],
+    [1280, 800],
+  ])('renders the charts at %i×%i (screenshot kept in test-output/)', async (w, h) => {
+    const out = resolve('test-output');
+    mkdirSync(out, { recursive: true });
+    const shot = join(out, `page-24h-${w}x${h}.png`);
+    rmSync(shot, { force: true });
+    // A phone gets the charts view (no cards: the charts would start below its fold); a desktop the whole page.
+    const r = await browse('--virtual-time-budget=5000', `--window-size=${w},${h}`, `--screenshot=${shot}`, w < 600 ? `${http.url}#view=charts` : http.url);
     expect(r.status).toBe(0);
     expect(pngSize(shot)).toEqual([w, h]);
   });

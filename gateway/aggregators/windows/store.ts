@@ -34,12 +34,32 @@ export interface WindowKey {
   start: number;
 }
 
+/** Means of some `air` fields per time bucket, from the valid readings only (see WindowStore.airBuckets). */
+export interface AirBucket {
+  /** Bucket start (ms). */
+  start: number;
+  /** Valid readings in the bucket. */
+  samples: number;
+  /** 1-minute slots holding at least one valid reading (completeness = slots / bucket minutes). */
+  slots: number;
+  /** Mean of each asked field over the readings that carry it; absent when none does. */
+  means: Record<string, number>;
+}
+
+/** What readers outside the aggregator may ask of the store (the station page's history): queries only. */
+export type WindowStoreReader = Pick<WindowStore, 'airBuckets' | 'traffic' | 'hours'>;
+
+/** Field names go into a JSON path: canonical quantity names only (DESIGN.md §3). */
+const FIELD_NAME = /^[a-z][a-z0-9_]*$/;
+
 export class WindowStore {
   private readonly db: Database.Database;
   private readonly q: Record<
     'air' | 'traffic' | 'dirty' | 'due' | 'undirty' | 'airIn' | 'trafficIn' | 'putHour' | 'hours' | 'pruneAir' | 'pruneTraffic' | 'pruneHours',
     Database.Statement
   >;
+  /** Read-only statements prepared on first use (airBuckets: one per number of fields). */
+  private readonly readers = new Map<string, Database.Statement>();
   readonly write: (air: readonly AirRow[], traffic: readonly TrafficRow[], dirty: readonly WindowKey[]) => void;
   readonly clearDirty: (keys: readonly WindowKey[]) => void;
 
@@ -113,6 +133,35 @@ export class WindowStore {
   hours(site: string, from: number, to: number): Map<number, Record<string, number>> {
     const rows = this.q.hours.all(site, from, to) as { start: number; fields: string }[];
     return new Map(rows.map((r) => [r.start, JSON.parse(r.fields) as Record<string, number>]));
+  }
+
+  /**
+   * Per-bucket means of `fields` over [from, to), in SQL so that a day of readings is summed inside SQLite instead
+   * of being parsed row by row in JS. Same rules as windowFields(): valid readings only, a field's mean over the
+   * readings carrying it (avg() skips NULL, as windowFields skips absent fields), a slot per UTC minute. Buckets
+   * without a valid reading are left out. `from` should be a multiple of `bucketMs` and of one minute.
+   */
+  airBuckets(site: string, from: number, to: number, bucketMs: number, fields: readonly string[]): AirBucket[] {
+    for (const f of fields) if (!FIELD_NAME.test(f)) throw new TypeError(`airBuckets: "${f}" is not a quantity name (snake_case)`);
+    const key = `airBuckets:${fields.length}`;
+    let stmt = this.readers.get(key);
+    if (!stmt) {
+      const means = fields.map((_, i) => `avg(json_extract(fields, ?)) AS f${i}`).join(', ');
+      stmt = this.db.prepare(
+        `SELECT CAST((time - ?) / ? AS INTEGER) AS b, count(*) AS samples, count(DISTINCT time / 60000) AS slots${means ? ', ' + means : ''}
+         FROM air_reading WHERE site = ? AND time >= ? AND time < ? AND valid = 1 GROUP BY b ORDER BY b`,
+      );
+      this.readers.set(key, stmt);
+    }
+    const rows = stmt.all(from, bucketMs, ...fields.map((f) => `$."${f}"`), site, from, to) as Record<string, number | null>[];
+    return rows.map((r) => {
+      const means: Record<string, number> = {};
+      fields.forEach((f, i) => {
+        const v = r[`f${i}`];
+        if (typeof v === 'number' && Number.isFinite(v)) means[f] = v;
+      });
+      return { start: from + (r.b as number) * bucketMs, samples: r.samples as number, slots: r.slots as number, means };
+    });
   }
 
   prune(readingsBefore: number, hoursBefore: number): void {

@@ -10,7 +10,7 @@ import type { Aggregator, Sink } from '../../core/plugin.js';
 import type { Metric } from '../../core/metric.js';
 import { EXCLUDED_FROM_MEANS } from '../../core/qc.js';
 import { WINDOW_MS, type WindowName, type WindowsOptions } from './options.js';
-import { WindowStore, type AirRow, type TrafficRow, type WindowKey } from './store.js';
+import { WindowStore, type AirRow, type TrafficRow, type WindowKey, type WindowStoreReader } from './store.js';
 import { windowFields } from './compute.js';
 import { atmoDay, dayRange, eaqiHour, HOUR_MS, usEpaHour } from './site-indices.js';
 
@@ -203,6 +203,11 @@ export class WindowsAggregator implements Aggregator {
   close(): void {
     this.flushBuffer();
     this.store.close();
+  }
+
+  /** Read-only queries on the store: the station page's 24 h history. */
+  get reader(): WindowStoreReader {
+    return this.store;
   }
 
   /** The `aqi` points that depend on the given (just recomputed) hours of one site. */
