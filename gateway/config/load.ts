@@ -1,8 +1,6 @@
 // Loads a station file (YAML or JSON), applies the AIRLANE_* environment overrides and validates it. Every
 // problem is reported as "file:line: key.path: what is wrong — what to do", all at once, never as a stack trace.
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { issueAdvice, issueLine, parseYamlMapping, readTextFile } from './yaml-file.js';
 import { buildStationSchema, type StationConfig } from './schema.js';
 import { partModules } from '../../firmware/drivers/index.js';
 import { checkWiring, formatWiringProblem } from './wiring.js';
@@ -18,6 +16,8 @@ export class ConfigError extends Error {
 }
 
 export const stationSchema = buildStationSchema(partModules);
+
+const KEYS_DOC = 'README, "Station file"';
 
 /** Which key each AIRLANE_* variable sets, so a bad value is reported against the variable, not the file. */
 const ENV_KEYS: Record<string, string> = {
@@ -43,49 +43,19 @@ export function applyEnv(raw: Record<string, unknown>, env: NodeJS.ProcessEnv = 
   return out;
 }
 
-function advice(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — check the spelling or remove it (README, "Station file" lists every key)`;
-    case 'invalid_type':
-      return `${issue.message} — set it to a ${issue.expected}`;
-    default:
-      return issue.message;
-  }
-}
-
 export function parseStation(text: string, file: string, env: NodeJS.ProcessEnv = process.env, opts: { checkWiring?: boolean } = {}): StationConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]} — fix the YAML/JSON syntax there`),
-    );
-  }
-  const raw = doc.toJS() as unknown;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new ConfigError(file, ['the file must hold one mapping (site, nodes, …), see the example in the README']);
-  }
-  /** "line N: " for the YAML node at `path` — or, for a key left to its default, the nearest enclosing one. */
-  const lineOf = (path: readonly PropertyKey[]) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: `;
-    }
-    return '';
-  };
-  const result = stationSchema.safeParse(applyEnv(raw as Record<string, unknown>, env));
+  const parsed = parseYamlMapping(text, 'the file must hold one mapping (site, nodes, …), see the example in the README');
+  if ('problems' in parsed) throw new ConfigError(file, parsed.problems);
+  const { raw, lineOf } = parsed;
+  const result = stationSchema.safeParse(applyEnv(raw, env));
   if (!result.success) {
     throw new ConfigError(
       file,
       result.error.issues.map((issue) => {
         const path = issue.path.map(String);
         const envVar = Object.keys(ENV_KEYS).find((v) => env[v] && path.join('.').startsWith(ENV_KEYS[v]!));
-        if (envVar) return `${path.join('.')} (set by ${envVar}): ${advice(issue)} — fix the environment variable`;
-        // An unknown key is best shown on its own line.
-        const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
-        return `${lineOf(at)}${path.length ? path.join('.') : '(top level)'}: ${advice(issue)}`;
+        if (envVar) return `${path.join('.')} (set by ${envVar}): ${issueAdvice(issue, KEYS_DOC)} — fix the environment variable`;
+        return issueLine(issue, lineOf, KEYS_DOC);
       }),
     );
   }
@@ -105,11 +75,7 @@ export function stationWarnings(station: StationConfig): string[] {
 }
 
 export function loadStation(file: string, env: NodeJS.ProcessEnv = process.env): StationConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) — check the path`]);
-  }
-  return parseStation(text, file, env);
+  const read = readTextFile(file);
+  if ('problems' in read) throw new ConfigError(file, read.problems);
+  return parseStation(read.text, file, env);
 }

@@ -6,21 +6,12 @@
 // + a kerbside increment that follows the north approach's flow with a 30-min lag (traffic.md §3–4: traffic
 // predicts NO2 with a lag; most street NO2 is background).
 import { writeFileSync } from 'node:fs';
+import { mulberry32 } from '../../firmware/sim/random.js';
 
 const START_UTC = Date.parse("2026-03-01T23:00:00Z"); // Monday 00:00 in Europe/Paris (UTC+1 all that week)
 const TZ_OFFSET_H = 1;
 const DAYS = 7;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const rand = mulberry32(20260302);
 const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
 const bump = (h: number, centre: number, sd: number) => Math.exp(-0.5 * ((h - centre) / sd) ** 2);

@@ -46,7 +46,7 @@ describe('intersection file', () => {
   });
 
   it('names an unknown key with its line', () => {
-    expect(problems(minimal + 'cycel: { min_s: 50 }\n')).toEqual([expect.stringMatching(/^line 10: cycel: unknown key "cycel"/)]);
+    expect(problems(minimal + 'cycel: { min_s: 50 }\n')).toEqual([expect.stringMatching(/^line 10: \(top level\): unknown key "cycel"/)]);
   });
 
   it('refuses a phase serving a movement that does not exist, at its line', () => {

@@ -1,8 +1,7 @@
 // The intersection file: phases, the movements each serves, their saturation flows and detectors, cycle limits,
 // the plan the controller runs today and the air-quality trigger. One zod schema (types, defaults, validation);
 // the loader reports every problem as "file: line N: key.path: what is wrong — what to do", like config/load.ts.
-import { readFileSync } from 'node:fs';
-import { LineCounter, parseDocument } from 'yaml';
+import { issueLine, parseYamlMapping, readTextFile } from '../../config/yaml-file.js';
 import { z } from 'zod';
 
 const ID = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'use letters, digits, "_", "." or "-" (at most 64)');
@@ -158,48 +157,22 @@ export class IntersectionError extends Error {
   }
 }
 
-function advice(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')} — check the spelling or remove it (gateway/traffic/plan/README.md lists every key)`;
-  if (issue.code === 'invalid_type') return `${issue.message} — set it to a ${issue.expected}`;
-  return issue.message;
-}
-
 export function parseIntersection(text: string, file: string): Intersection {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter });
-  if (doc.errors.length) {
-    throw new IntersectionError(file, doc.errors.map((e) => `line ${e.linePos?.[0]?.line ?? '?'}: ${e.message.split('\n')[0]} — fix the YAML/JSON syntax there`));
-  }
-  const raw = doc.toJS() as unknown;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new IntersectionError(file, ['the file must hold one mapping (id, site, phases, movements, …); see hardware/intersections/arterial-4arm.yaml']);
-  }
-  const lineOf = (path: readonly PropertyKey[]) => {
-    for (let n = path.length; n >= 0; n--) {
-      const node = doc.getIn(path.slice(0, n) as (string | number)[], true) as { range?: [number, number, number] } | undefined;
-      if (node?.range) return `line ${lineCounter.linePos(node.range[0]).line}: `;
-    }
-    return '';
-  };
+  const parsed = parseYamlMapping(text, 'the file must hold one mapping (id, site, phases, movements, …); see hardware/intersections/arterial-4arm.yaml');
+  if ('problems' in parsed) throw new IntersectionError(file, parsed.problems);
+  const { raw, lineOf } = parsed;
   const result = intersectionSchema.safeParse(raw);
   if (!result.success) {
     throw new IntersectionError(
       file,
-      result.error.issues.map((issue) => {
-        const at = issue.code === 'unrecognized_keys' && issue.keys[0] ? [...issue.path, issue.keys[0]] : issue.path;
-        return `${lineOf(at)}${at.length ? at.map(String).join('.') : '(top level)'}: ${advice(issue)}`;
-      }),
+      result.error.issues.map((issue) => issueLine(issue, lineOf, 'gateway/traffic/plan/README.md')),
     );
   }
   return result.data;
 }
 
 export function loadIntersection(file: string): Intersection {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new IntersectionError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}) — check the path`]);
-  }
-  return parseIntersection(text, file);
+  const read = readTextFile(file);
+  if ('problems' in read) throw new IntersectionError(file, read.problems);
+  return parseIntersection(read.text, file);
 }
