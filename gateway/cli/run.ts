@@ -6,6 +6,7 @@ import { createLogger } from '../core/log.js';
 import { redactUrl } from '../core/redact.js';
 import { startStation } from '../station.js';
 import { stationWarnings } from '../config/load.js';
+import { systemdNotifier } from '../core/sd-notify.js';
 
 /** The embedded defaults `npm start` runs: a simulated station described like any real one. */
 export function demoStationFile(): string {
@@ -25,7 +26,11 @@ export async function runStation(config: StationConfig, opts: { json: boolean; l
     process.on('SIGTERM', stop);
   });
   for (const w of stationWarnings(config)) log.warn(w);
+  // Under systemd (Type=notify, deploy/systemd/airlane.service): READY=1 once started, then watchdog pings;
+  // run by hand, it does nothing.
+  const notify = systemdNotifier({ warn: (m) => log.warn(m) });
   const station = await startStation(config, log);
+  await notify.ready(`site ${config.site}`);
   const summary = {
     station: opts.label,
     site: config.site,
@@ -46,5 +51,7 @@ export async function runStation(config: StationConfig, opts: { json: boolean; l
     console.log('Press Ctrl-C to stop.');
   }
   await stopRequested;
+  await notify.stopping();
   await station.stop();
+  notify.close();
 }
