@@ -93,7 +93,7 @@ export async function startStation(config: StationConfig, log: Logger): Promise<
             client_id: `airlane-in-${config.site}-${config.gateway}`,
             require_commissioning: mqttConf.require_commissioning,
             // The same credentials and TLS as the output (absent for the embedded broker).
-            ...pickDefined(mqttConf, ['username', 'password', 'password_file', 'tls']),
+            ...pickDefined(mqttConf, ['username', 'password', 'password_file', 'tls', 'shared_group']),
           }),
           {
           log: log.child({ input: 'mqtt' }),

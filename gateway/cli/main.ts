@@ -197,6 +197,20 @@ program
   });
 
 program
+  .command('simulate')
+  .description('publish readings from N simulated nodes over many sites to a broker on this machine (loopback only)')
+  .requiredOption('--nodes <n>', 'simulated nodes (20 per site)')
+  .requiredOption('--rate <hz>', 'readings per second per node')
+  .option('--duration <s>', 'seconds', '10')
+  .option('--url <url>', 'broker', 'mqtt://127.0.0.1:1883')
+  .option('--seed <k>', 'seed of the simulated values')
+  .option('--json', 'one JSON summary')
+  .action(async (o: Record<string, string | boolean>) => {
+    const { runSimulate } = await import('./simulate.js');
+    process.exitCode = await runSimulate(o, io);
+  });
+
+program
   .command('acl')
   .description('print a Mosquitto acl_file: each node may publish only under airlane/v1/<site>/<node>/')
   .argument('[stations...]', 'station files (YAML or JSON)')

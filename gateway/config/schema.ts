@@ -89,6 +89,11 @@ export const stationMqttOptions = mqttOutputOptions.extend({
   subscribe: z.boolean().default(true),
   /** Take remote nodes' readings only after `airlane commission` passed for them (record on the broker). */
   require_commissioning: z.boolean().default(false),
+  /**
+   * Central ingest: instances with the same group split the readings and counts between them (MQTT 5 shared
+   * subscription `$share/<group>/…`); give each its own `gateway:` id (gateway/fleet/README.md).
+   */
+  shared_group: segment.optional(),
 });
 
 export function buildStationSchema(modules: readonly PartModule<any>[]) {

@@ -115,6 +115,16 @@ function parse(topic: string, payload: Uint8Array, maxBytes: number, retained: b
 
 const COMMISSIONING = /^airlane\/v1\/([^/]+)\/([^/]+)\/commissioning$/;
 
+/**
+ * The topic filters to subscribe: with a group, `$share/<group>/<filter>` (OASIS MQTT 5.0 §4.8.2) so the broker
+ * gives each message to one member. Commissioning filters stay unshared: their records are retained, and a
+ * broker sends no retained messages on a shared subscription (§4.8.2), and every member needs every record.
+ */
+export function subscriptionTopics(topics: readonly string[], group: string | undefined): string[] {
+  if (group === undefined) return [...topics];
+  return topics.map((t) => (t.endsWith('/commissioning') ? t : `$share/${group}/${t}`));
+}
+
 export class MqttInput implements Input {
   readonly name = 'mqtt';
   /** site/node pairs whose latest commissioning record passed. */
@@ -143,6 +153,10 @@ export class MqttInput implements Input {
       clean: false,
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
+      // Shared subscriptions are MQTT 5 (OASIS MQTT 5.0 §4.8.2). In MQTT 5 `clean: false` alone keeps nothing:
+      // the session ends at disconnect unless a Session Expiry Interval is given (§3.1.2.11.2); 0xFFFFFFFF means
+      // it never expires, as a 3.1.1 persistent session, so a killed instance finds its unacknowledged messages.
+      ...(this.options.shared_group === undefined ? {} : { protocolVersion: 5 as const, properties: { sessionExpiryInterval: 0xffff_ffff } }),
     });
     this.client = client;
     client.handleMessage = (packet, done) => {
@@ -190,8 +204,9 @@ export class MqttInput implements Input {
         resolve();
       });
     });
-    client.on('connect', () => client.subscribe(this.options.topics, { qos: 1 }));
-    if (client.connected) await client.subscribeAsync(this.options.topics, { qos: 1 });
+    const topics = subscriptionTopics(this.options.topics, this.options.shared_group);
+    client.on('connect', () => client.subscribe(topics, { qos: 1 }));
+    if (client.connected) await client.subscribeAsync(topics, { qos: 1 });
   }
 
   private noteCommissioning(site: string, node: string, payload: Buffer): void {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mqttConnectionShape } from '../../core/mqtt-connect.js';
+import { segment } from '../../core/reading.js';
 
 export const mqttInputOptions = z
   .object({
@@ -14,6 +15,12 @@ export const mqttInputOptions = z
      * (`airlane commission` publishes it retained on airlane/v1/<site>/<node>/commissioning).
      */
     require_commissioning: z.boolean().default(false),
+    /**
+     * Central ingest: subscribe as a member of this MQTT 5 shared-subscription group (`$share/<group>/<topic>`),
+     * so the broker hands each reading to one instance of the group and any number of instances split the
+     * stream. Connects with MQTT 5 then. Commissioning records stay unshared: every instance needs all of them.
+     */
+    shared_group: segment.optional(),
     /** username, password, password_file, tls: see gateway/core/mqtt-connect.ts and the README. */
     ...mqttConnectionShape,
   })
