@@ -25,6 +25,7 @@ import { silentLogger } from '../../gateway/core/log.js';
 import { writeFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { benchNode } from './node.js';
+import { fleetBench } from './fleet.js';
 import { benchBacklogRss, benchOutboxIngest, dropSession, benchOutboxPush, type IngestResult, type PushResult } from './outbox.js';
 
 const READINGS = Number(process.env.AIRLANE_BENCH_READINGS ?? 100_000);
@@ -158,8 +159,14 @@ try {
   console.log(
     `Backlog RSS           ${written.rss_after_write_mb.toFixed(0)} MB after writing ${fmt(written.queued)} readings (${written.file_mb.toFixed(0)} MB on disk, process started at ${written.rss_start_mb.toFixed(0)} MB), ${written.rss_after_drain_mb.toFixed(0)} MB after a drain step; restarted on the file: ${reopened.rss_after_drain_mb.toFixed(0)} MB (aim < 150 MB)`,
   );
+  // Central ingest, one instance against two on a shared subscription (its own broker and database).
+  const fleet = await fleetBench({ readings: Number(process.env.AIRLANE_BENCH_FLEET_READINGS ?? 60_000) });
   console.log(
     JSON.stringify({
+      fleet_readings_per_s: { one: Math.round(fleet.one.readingsPerSec), two: Math.round(fleet.two.readingsPerSec) },
+      fleet_two_to_one: Number(fleet.ratio.toFixed(2)),
+      fleet_latency_ms: { p50: fleet.latency.p50Ms, p99: fleet.latency.p99Ms },
+      fleet_bottleneck: fleet.bottleneck,
       outbox_ingest_readings_per_s: Object.fromEntries(ingest.map((r, i) => [`${r.variant}${r.variant === 'memory' ? (i === 0 ? '_before' : '_after') : ''}`, Math.round(r.storedPerSec)])),
       outbox_ingest_ratio: Object.fromEntries(Object.entries(ingestRatio).map(([k, v]) => [k, Number(v.toFixed(3))])),
       outbox_alone_readings_per_s: Object.fromEntries(push.map((r) => [r.variant, Math.round(r.drainedPerSec)])),
