@@ -9,7 +9,7 @@ function capture() {
   return { io: { out: (l: string) => void out.push(l), err: (l: string) => void err.push(l) }, out, err };
 }
 
-const summary: FleetSummary = { nodes: 40, sites: 2, sent: 400, acked: 400, duration_s: 10.02, rate_per_s: 39.9, first: '2026-11-26T02:00:00.012Z', last: '2026-11-26T02:00:09.987Z' };
+const summary: FleetSummary = { nodes: 40, sites: 2, sent: 400, counts: 2, counts_acked: 2, acked: 400, duration_s: 10.02, rate_per_s: 39.9, first: '2026-11-26T02:00:00.012Z', last: '2026-11-26T02:00:09.987Z' };
 
 describe('airlane simulate', () => {
   it('passes the parsed flags to the simulator and prints one JSON object with --json', async () => {
@@ -32,7 +32,7 @@ describe('airlane simulate', () => {
     const code = await runSimulate({ nodes: '40', rate: '1' }, c.io, { simulate: async () => ({ ...summary, acked: 390 }) });
     expect(code).toBe(1);
     expect(c.out).toEqual([
-      'sent 400 readings from 40 nodes at 2 sites in 10.02 s (39.9 acknowledged/s); 10 NOT acknowledged by the broker, reading times 2026-11-26T02:00:00.012Z … 2026-11-26T02:00:09.987Z',
+      'sent 400 readings from 40 nodes and 2 traffic counts at 2 sites in 10.02 s (39.9 acknowledged/s); 10 NOT acknowledged by the broker, reading times 2026-11-26T02:00:00.012Z … 2026-11-26T02:00:09.987Z',
     ]);
   });
 

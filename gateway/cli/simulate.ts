@@ -32,9 +32,9 @@ function positive(flag: string, text: string | undefined, what: string, integer:
 }
 
 export function formatSummary(s: FleetSummary): string {
-  const missing = s.sent - s.acked;
+  const missing = s.sent - s.acked + (s.counts - s.counts_acked);
   return (
-    `sent ${s.sent} readings from ${s.nodes} nodes at ${s.sites} sites in ${s.duration_s} s ` +
+    `sent ${s.sent} readings from ${s.nodes} nodes and ${s.counts} traffic counts at ${s.sites} sites in ${s.duration_s} s ` +
     `(${s.rate_per_s} acknowledged/s)${missing ? `; ${missing} NOT acknowledged by the broker` : ''}` +
     (s.first ? `, reading times ${s.first} … ${s.last}` : '')
   );
@@ -65,5 +65,5 @@ export async function runSimulate(
     return e instanceof FleetUsageError ? 2 : 1;
   }
   io.out(opts.json ? JSON.stringify(summary) : formatSummary(summary));
-  return summary.acked === summary.sent ? 0 : 1;
+  return summary.acked === summary.sent && summary.counts_acked === summary.counts ? 0 : 1;
 }

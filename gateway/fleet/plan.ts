@@ -2,7 +2,8 @@
 // tick k. Deterministic from (nodes, rate, start, seed), so a test can rebuild every (node, time) key and value
 // the simulator sent and compare them with what InfluxDB holds.
 import { urbanConditions } from '../../firmware/sim/urban-day.js';
-import type { Reading } from '../../firmware/contract.js';
+import type { Reading, TrafficCount } from '../../firmware/contract.js';
+import { mulberry32 } from '../../firmware/sim/random.js';
 
 export interface FleetPlanOptions {
   nodes: number;
@@ -56,18 +57,6 @@ export function nodeId(node: number): string {
   return `node-${pad(node, 5)}`;
 }
 
-/** mulberry32: a small seeded PRNG, enough for per-node offsets (not for anything secret). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 interface NodeOffsets {
   /** Multiplier on the street's PM: a pole by a bus stop reads more than one in a side street. */
   pmScale: number;
@@ -111,4 +100,29 @@ export function fleetReading(plan: FleetPlan, node: number, tick: number): Readi
 /** DESIGN.md §3. */
 export function readingTopic(r: Reading): string {
   return `airlane/v1/${r.site}/${r.node}/reading`;
+}
+
+/**
+ * The count of site s's detector for the interval that starts at `startMs` (`intervalS` long): the vehicles of
+ * urbanConditions() over the interval, scaled per site (a main road carries more than a side street).
+ */
+export function fleetCount(plan: FleetPlan, site: number, startMs: number, intervalS: number): TrafficCount {
+  const c = urbanConditions(new Date(startMs));
+  const scale = 0.5 + mulberry32(plan.seed * 7_919 + site)();
+  const vehicles = Math.round(c.vehiclesPerMin * (intervalS / 60) * scale);
+  return {
+    v: 1,
+    site: `fleet-${pad(site, 3)}`,
+    detector: 'loop-1',
+    lane: '1',
+    direction: 'all',
+    time: new Date(startMs).toISOString(),
+    interval_s: intervalS,
+    values: { vehicles, heavy_vehicles: Math.round(vehicles * 0.08) },
+  };
+}
+
+/** DESIGN.md §3. */
+export function countTopic(c: TrafficCount): string {
+  return `airlane/v1/${c.site}/traffic/${c.detector}`;
 }

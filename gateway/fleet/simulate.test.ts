@@ -2,9 +2,9 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../broker/embedded.js';
 import { silentLogger } from '../core/log.js';
-import { ReadingSchema, type Reading } from '../core/reading.js';
+import { ReadingSchema, TrafficCountSchema, type Reading, type TrafficCount } from '../core/reading.js';
 import { urbanConditions } from '../../firmware/sim/urban-day.js';
-import { fleetPlan, fleetReading, nodeId, readingTime, siteId } from './plan.js';
+import { fleetCount, fleetPlan, fleetReading, nodeId, readingTime, siteId } from './plan.js';
 import { checkLoopbackUrl, simulateFleet } from './simulate.js';
 
 const START = Date.parse('2026-11-26T08:00:00.000Z');
@@ -81,5 +81,22 @@ describe('simulateFleet', () => {
     expect(new Map(got.map((g) => [key(g.reading), g.reading]))).toEqual(new Map(expected.map((r) => [key(r), r])));
     expect(got).toHaveLength(150);
     for (const g of got) expect(g.topic).toBe(`airlane/v1/${g.reading.site}/${g.reading.node}/reading`);
+  });
+
+  it('publishes each site\'s traffic count for every interval that ended, valid against the contract', async () => {
+    broker = await startEmbeddedBroker(0, silentLogger);
+    sub = await mqtt.connectAsync(broker.url, { clientId: 'fleet-test-counts' });
+    const got: TrafficCount[] = [];
+    sub.on('message', (_topic, payload) => got.push(TrafficCountSchema.parse(JSON.parse(payload.toString()))));
+    await sub.subscribeAsync('airlane/v1/+/traffic/+', { qos: 1 });
+    // 2.2 s of readings at 5 Hz with a 1 s count interval: the intervals [0, 1 s) and [1 s, 2 s) end, for 2 sites.
+    const summary = await simulateFleet({ url: broker.url, nodes: 30, rate: 5, durationS: 2.2, seed: 9, startMs: START, countIntervalS: 1, qos: 1 });
+    for (let n = 0; n < 100 && got.length < 4; n++) await new Promise((r) => setTimeout(r, 20));
+    expect(summary).toMatchObject({ counts: 4, counts_acked: 4 });
+    const plan = fleetPlan({ nodes: 30, rate: 5, startMs: START, seed: 9 });
+    const expected = [0, 1].flatMap((k) => [0, 1].map((site) => fleetCount(plan, site, START + k * 1000, 1)));
+    expect(got.sort((a, b) => a.time.localeCompare(b.time) || a.site.localeCompare(b.site))).toEqual(expected);
+    // The vehicles follow the simulated street: a minute's share of urbanConditions(), scaled per site.
+    expect(expected[0]!.values.vehicles).toBeLessThanOrEqual(Math.round(urbanConditions(new Date(START)).vehiclesPerMin * 1.5 / 60) + 1);
   });
 });

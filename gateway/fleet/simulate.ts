@@ -2,7 +2,7 @@
 // this machine, paced in real time, for load and failure tests of central ingest. Loopback only: it can produce
 // thousands of messages a second, which must never land on a city's production broker by a typo.
 import mqtt from 'mqtt';
-import { fleetPlan, fleetReading, readingTime, readingTopic, type FleetPlan } from './plan.js';
+import { countTopic, fleetCount, fleetPlan, fleetReading, readingTime, readingTopic, type FleetPlan } from './plan.js';
 
 export interface SimulateFleetOptions {
   url: string;
@@ -18,6 +18,8 @@ export interface SimulateFleetOptions {
   qos?: 1;
   /** Epoch ms of the first tick; default now, to the second. */
   startMs?: number;
+  /** Seconds between two counts of each site's detector (one count per site per interval); default 10. */
+  countIntervalS?: number;
   /** Unacknowledged messages beyond which publishing waits for the broker; default 5000. */
   maxInFlight?: number;
   /** How long to wait for the last acknowledgements after the last publish; default 30 s. */
@@ -29,6 +31,9 @@ export interface FleetSummary {
   nodes: number;
   sites: number;
   sent: number;
+  /** Traffic counts sent (one per site and interval, after the readings of that interval), and acknowledged. */
+  counts: number;
+  counts_acked: number;
   acked: number;
   /** From the first publish to the last acknowledgement. */
   duration_s: number;
@@ -76,6 +81,10 @@ export async function simulateFleet(o: SimulateFleetOptions): Promise<FleetSumma
     throw new FleetUsageError(`${o.nodes} nodes at ${plan.nodesPerSite} per site make ${plan.sites} sites, not ${o.sites}`);
   }
   const ticks = Math.max(1, Math.round(o.durationS * o.rate));
+  const countMs = (o.countIntervalS ?? 10) * 1000;
+  if (!(countMs >= 1000)) throw new FleetUsageError(`the count interval must be ≥ 1 s, not ${o.countIntervalS}`);
+  let counts = 0;
+  let nextCountEnd = plan.startMs + countMs;
   const maxInFlight = o.maxInFlight ?? 5000;
 
   const client = mqtt.connect(o.url, { clientId: `airlane-simulate-${process.pid}-${Date.now().toString(36)}`, clean: true, reconnectPeriod: 1000, connectTimeout: 10_000 });
@@ -105,7 +114,13 @@ export async function simulateFleet(o: SimulateFleetOptions): Promise<FleetSumma
     else acked++;
     wake?.();
   };
-  const settled = (): number => acked + failed;
+  let countsAcked = 0;
+  const onCountAck = (err?: Error): void => {
+    if (err) failed++;
+    else countsAcked++;
+    wake?.();
+  };
+  const settled = (): number => acked + countsAcked + failed;
 
   const wallStart = Date.now();
   try {
@@ -118,8 +133,16 @@ export async function simulateFleet(o: SimulateFleetOptions): Promise<FleetSumma
         const wait = due - Date.now();
         // Batches of ≥ 5 ms: a timer per message would cost more than the publishing.
         if (wait > 5) await sleep(wait);
-        while (sent - settled() >= maxInFlight) await new Promise<void>((r2) => (wake = r2));
+        while (sent + counts - settled() >= maxInFlight) await new Promise<void>((r2) => (wake = r2));
         wake = undefined;
+        // Each site's detector reports the interval that just ended, as a counter would.
+        for (; t >= nextCountEnd; nextCountEnd += countMs) {
+          for (let site = 0; site < plan.sites; site++) {
+            const c = fleetCount(plan, site, nextCountEnd - countMs, countMs / 1000);
+            client.publish(countTopic(c), JSON.stringify(c), { qos: 1 }, onCountAck);
+            counts++;
+          }
+        }
         client.publish(readingTopic(r), JSON.stringify(r), { qos: 1 }, onAck);
         sent++;
         if (t < firstMs) firstMs = t;
@@ -127,16 +150,18 @@ export async function simulateFleet(o: SimulateFleetOptions): Promise<FleetSumma
       }
     }
     const deadline = Date.now() + (o.drainTimeoutMs ?? 30_000);
-    while (settled() < sent && Date.now() < deadline) await sleep(20);
+    while (settled() < sent + counts && Date.now() < deadline) await sleep(20);
   } finally {
-    await client.endAsync(settled() < sent);
+    await client.endAsync(settled() < sent + counts);
   }
   const durationS = Math.max(0.001, (Date.now() - wallStart) / 1000);
   return {
     nodes: plan.nodes,
     sites: plan.sites,
     sent,
+    counts,
     acked,
+    counts_acked: countsAcked,
     duration_s: Math.round(durationS * 1000) / 1000,
     rate_per_s: Math.round((acked / durationS) * 10) / 10,
     first: sent ? new Date(firstMs).toISOString() : null,

@@ -168,6 +168,10 @@ describe('fleet: 1,000 nodes through Mosquitto to two central instances sharing 
     console.log(`fleet: ${JSON.stringify(summary)} shares ${JSON.stringify(shares)}`);
     expect(compare(rows, summary, startMs), `shares ${JSON.stringify(shares)}\nA stderr:\n${a.stderr().slice(-2000)}`).toEqual([]);
     expect(rows).toHaveLength(summary.sent);
+    // Each site's traffic counts too, each once.
+    const [traffic] = await db.query('SELECT count(vehicles) FROM traffic');
+    expect(summary.counts).toBeGreaterThan(0);
+    expect(Number(traffic?.values[0]?.[1] ?? 0)).toBe(summary.counts);
     // Both took a share, and neither took the whole stream (the subscription is shared, not duplicated). The
     // killed instance's first run wrote up to its last report; its queued share arrived after the restart.
     expect(aBeforeKill.written).toBeGreaterThan(0);
