@@ -27,6 +27,7 @@ import { MqttInput } from '../../gateway/inputs/mqtt/mqtt.js';
 import { mqttInputOptions } from '../../gateway/inputs/mqtt/options.js';
 import type { Metric } from '../../gateway/core/metric.js';
 import type { Sink } from '../../gateway/core/plugin.js';
+import { exactlyOnce } from '../fakes/exactly-once.js';
 
 const NODES = 1000;
 const RATE_HZ = 1;
@@ -87,35 +88,9 @@ async function startInstance(opts: { mqttUrl: string; influxUrl: string; databas
 function compare(rows: Row[], summary: FleetSummary, startMs: number): string[] {
   const plan = fleetPlan({ nodes: NODES, rate: RATE_HZ, startMs, seed: 1 });
   const ticks = Math.round(DURATION_S * RATE_HZ);
-  const expected = new Map<string, ReturnType<typeof fleetReading>>();
-  for (let k = 0; k < ticks; k++) {
-    for (let i = 0; i < NODES; i++) {
-      const r = fleetReading(plan, i, k);
-      expected.set(`${r.node}@${Date.parse(r.time)}`, r);
-    }
-  }
-  const problems: string[] = [];
-  if (expected.size !== summary.sent) problems.push(`the simulator sent ${summary.sent} readings, the plan holds ${expected.size}`);
-  const seen = new Map<string, number>();
-  const wrong: string[] = [];
-  const unknown: string[] = [];
-  for (const row of rows) {
-    const key = `${String(row.node)}@${Number(row.time)}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-    const want = expected.get(key);
-    if (!want) unknown.push(key);
-    else if (row.part !== want.part || row.site !== want.site || row.pm1_ugm3 !== want.values.pm1_ugm3 || row.pm25_ugm3 !== want.values.pm25_ugm3 || row.pm10_ugm3 !== want.values.pm10_ugm3) {
-      wrong.push(`${key}: stored ${JSON.stringify(row)}, sent ${JSON.stringify(want)}`);
-    }
-  }
-  const list = (what: string, items: string[]) => {
-    if (items.length) problems.push(`${items.length} ${what}: ${items.slice(0, 8).join(', ')}${items.length > 8 ? ', …' : ''}`);
-  };
-  list('readings missing (node@epoch ms)', [...expected.keys()].filter((k) => !seen.has(k)));
-  list('readings stored more than once', [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`));
-  list('points never sent', unknown);
-  list('readings with other values than sent', wrong);
-  return problems;
+  const sent = Array.from({ length: ticks }, (_, k) => Array.from({ length: NODES }, (_, i) => fleetReading(plan, i, k))).flat();
+  const problems = sent.length === summary.sent ? [] : [`the simulator sent ${summary.sent} readings, the plan holds ${sent.length}`];
+  return problems.concat(exactlyOnce(sent, rows));
 }
 
 describe('fleet: 1,000 nodes through Mosquitto to two central instances sharing a subscription', () => {

@@ -14,6 +14,7 @@ import { startMosquitto, type MosquittoService } from '../services/mosquitto.js'
 import { startGatewayProcess, writeStationFile, type GatewayProcess } from '../fakes/gateway-process.js';
 import { rng } from '../chaos/rng.js';
 import type { Reading } from '../../gateway/core/reading.js';
+import { exactlyOnce } from '../fakes/exactly-once.js';
 
 const SITE = 'kill-restart';
 const NODES = ['pole-a', 'pole-b', 'pole-c'] as const;
@@ -51,34 +52,7 @@ function killPoints(seed: number): number[] {
 
 /** Names what InfluxDB holds wrongly against what was sent; empty when every reading is there exactly once. */
 function compare(rows: Row[]): string[] {
-  const problems: string[] = [];
-  const expected = new Map<string, Reading>();
-  for (let i = 0; i < N; i++) {
-    const r = reading(i);
-    expected.set(`${r.node}@${Date.parse(r.time)}`, r);
-  }
-  const seen = new Map<string, number>();
-  const wrong: string[] = [];
-  const unknown: string[] = [];
-  for (const row of rows) {
-    const key = `${String(row.node)}@${Number(row.time)}`;
-    seen.set(key, (seen.get(key) ?? 0) + 1);
-    const want = expected.get(key);
-    if (!want) unknown.push(`${key} ${JSON.stringify(row)}`);
-    else if (row.pm25_ugm3 !== want.values.pm25_ugm3 || row.pm10_ugm3 !== want.values.pm10_ugm3 || row.part !== want.part) {
-      wrong.push(`${key}: stored ${JSON.stringify(row)}, sent ${JSON.stringify(want.values)}`);
-    }
-  }
-  const missing = [...expected.keys()].filter((k) => !seen.has(k));
-  const duplicated = [...seen].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
-  const list = (what: string, items: string[]) => {
-    if (items.length) problems.push(`${items.length} ${what}: ${items.slice(0, 10).join(', ')}${items.length > 10 ? ', …' : ''}`);
-  };
-  list('readings missing (node@epoch ms)', missing);
-  list('readings stored more than once', duplicated);
-  list('points that were never sent', unknown);
-  list('readings with other values than sent', wrong);
-  return problems;
+  return exactlyOnce(Array.from({ length: N }, (_, i) => reading(i)), rows);
 }
 
 describe('a gateway killed with SIGKILL while a remote node publishes QoS 1', () => {
@@ -148,7 +122,7 @@ describe('a gateway killed with SIGKILL while a remote node publishes QoS 1', ()
     expect(gateways).toHaveLength(KILLS + 1);
 
     // Wait for the last gateway to bring everything in (bounded: a lost reading must fail, not hang).
-    const query = `SELECT pm25_ugm3, pm10_ugm3, node, part FROM air WHERE site = '${SITE}'`;
+    const query = `SELECT pm25_ugm3, pm10_ugm3, site, node, part FROM air WHERE site = '${SITE}'`;
     let rows: Row[] = [];
     const deadline = Date.now() + 30_000;
     while (Date.now() < deadline) {
