@@ -1,8 +1,8 @@
 // SHT3x driver: single-shot measurements over an injected I2cBus (Datasheet SHT3x-DIS V5 §4.3–4.4). The read
 // header is NACKed while the sensor measures (no clock stretching), which the bus reports as an I2cError: the
 // driver waits the datasheet's maximum measurement time, then retries the read a bounded number of times.
-import { I2cError, readWhenReady, type I2cBus } from '../../buses/i2c.js';
-import { SensirionWordError } from '../../protocols/sensirion-words.js';
+import { I2cError, type I2cBus } from '../../buses/i2c.js';
+import { defaultSleep, hex, SensirionDataError, SensirionI2cDriver } from '../sensirion-i2c.js';
 import { sht3xOptionsSchema, type Sht3xOptions, type Sht3xOptionsInput } from './options.js';
 import {
   CLEAR_STATUS, commandBytes, decodeMeasurement, decodeSerial, decodeStatus, MEASURE_COMMAND, MEASURE_MS, READ_SERIAL,
@@ -14,67 +14,21 @@ export interface Sht3xDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const hex = (n: number, width = 2) => `0x${n.toString(16).padStart(width, '0')}`;
 
 /** A reply that failed its CRC or had the wrong length, with where it came from. */
-export class Sht3xDataError extends I2cError {
-  constructor(
-    message: string,
-    address: number,
-    readonly code: 'crc' | 'length',
-    /** Which word failed ('temperature', 'humidity', 'status', …). */
-    readonly word: string,
-    readonly hex: string,
-  ) {
-    super(message, address);
-    this.name = 'Sht3xDataError';
-  }
-}
+export class Sht3xDataError extends SensirionDataError {}
 
-export class Sht3x {
+export class Sht3x extends SensirionI2cDriver {
   readonly options: Sht3xOptions;
-  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(
-    private readonly bus: I2cBus,
-    options: Sht3xOptionsInput = {},
-    deps: Sht3xDeps = {},
-  ) {
-    this.options = sht3xOptionsSchema.parse(options);
-    this.sleep = deps.sleep ?? defaultSleep;
-  }
-
-  private where(): string {
-    return `SHT3x at I2C address ${hex(this.options.address)}`;
+  constructor(bus: I2cBus, options: Sht3xOptionsInput = {}, deps: Sht3xDeps = {}) {
+    const parsed = sht3xOptionsSchema.parse(options);
+    super(bus, parsed.address, parsed.max_read_attempts, deps.sleep ?? defaultSleep, 'SHT3x', 'check wiring, the ADDR pin and the supply', Sht3xDataError);
+    this.options = parsed;
   }
 
   private command(command: number): Promise<void> {
     return this.bus.write(this.options.address, commandBytes(command));
-  }
-
-  /** Reads `length` bytes, retrying while the sensor NACKs because it is still busy. */
-  private async readReply(length: number, what: string): Promise<Uint8Array> {
-    const attempts = this.options.max_read_attempts;
-    try {
-      return await readWhenReady(this.bus, this.options.address, length, attempts, this.sleep);
-    } catch (e) {
-      if (!(e instanceof I2cError)) throw e;
-      throw new I2cError(
-        `${this.where()} did not answer the ${what} read after ${attempts} attempts (${e.message}); ` +
-          'check wiring, the ADDR pin and the supply',
-        this.options.address,
-      );
-    }
-  }
-
-  private decode<T>(reply: Uint8Array, decode: (r: Uint8Array) => T): T {
-    try {
-      return decode(reply);
-    } catch (e) {
-      if (!(e instanceof SensirionWordError)) throw e;
-      throw new Sht3xDataError(`${this.where()}: ${e.message}; reading dropped`, this.options.address, e.code, e.word, e.hex);
-    }
   }
 
   /** Soft reset, then the status register: proves the chip answers and that the reset took (§4.9, §4.11). */

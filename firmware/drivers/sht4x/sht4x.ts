@@ -1,8 +1,8 @@
 // SHT4x driver: one measurement per read over an injected I2cBus (Datasheet SHT4x §4.5). The SHT4x has no clock
 // stretching and NACKs the read header until the result is ready, which the bus reports as an I2cError: the
 // driver waits the datasheet's maximum measurement time, then retries the read a bounded number of times.
-import { I2cError, readWhenReady, type I2cBus } from '../../buses/i2c.js';
-import { SensirionWordError } from '../../protocols/sensirion-words.js';
+import type { I2cBus } from '../../buses/i2c.js';
+import { defaultSleep, hex, SensirionDataError, SensirionI2cDriver } from '../sensirion-i2c.js';
 import { sht4xOptionsSchema, type Sht4xOptions, type Sht4xOptionsInput } from './options.js';
 import {
   decodeMeasurement, decodeSerial, ESD_SUSPECT_WORD, MEASURE_COMMAND, MEASURE_MS, READ_SERIAL, READ_SERIAL_MS, SOFT_RESET,
@@ -14,23 +14,9 @@ export interface Sht4xDeps {
   sleep?: (ms: number) => Promise<void>;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const hex = (n: number) => `0x${n.toString(16).padStart(2, '0')}`;
 
 /** A reply that failed its CRC or had the wrong length, with where it came from. */
-export class Sht4xDataError extends I2cError {
-  constructor(
-    message: string,
-    address: number,
-    readonly code: 'crc' | 'length',
-    /** Which word failed ('temperature', 'humidity', 'serial number high', …). */
-    readonly word: string,
-    readonly hex: string,
-  ) {
-    super(message, address);
-    this.name = 'Sht4xDataError';
-  }
-}
+export class Sht4xDataError extends SensirionDataError {}
 
 export interface Sht4xReading {
   values: { temperature_c: number; humidity_pct: number };
@@ -38,49 +24,17 @@ export interface Sht4xReading {
   flags: string[];
 }
 
-export class Sht4x {
+export class Sht4x extends SensirionI2cDriver {
   readonly options: Sht4xOptions;
-  private readonly sleep: (ms: number) => Promise<void>;
 
-  constructor(
-    private readonly bus: I2cBus,
-    options: Sht4xOptionsInput = {},
-    deps: Sht4xDeps = {},
-  ) {
-    this.options = sht4xOptionsSchema.parse(options);
-    this.sleep = deps.sleep ?? defaultSleep;
-  }
-
-  private where(): string {
-    return `SHT4x at I2C address ${hex(this.options.address)}`;
+  constructor(bus: I2cBus, options: Sht4xOptionsInput = {}, deps: Sht4xDeps = {}) {
+    const parsed = sht4xOptionsSchema.parse(options);
+    super(bus, parsed.address, parsed.max_read_attempts, deps.sleep ?? defaultSleep, 'SHT4x', 'check wiring, the part number (it fixes the address) and the supply (1.08–3.6 V)', Sht4xDataError);
+    this.options = parsed;
   }
 
   private command(command: number): Promise<void> {
     return this.bus.write(this.options.address, Uint8Array.of(command));
-  }
-
-  /** Reads `length` bytes, retrying while the sensor NACKs because it is still busy. */
-  private async readReply(length: number, what: string): Promise<Uint8Array> {
-    const attempts = this.options.max_read_attempts;
-    try {
-      return await readWhenReady(this.bus, this.options.address, length, attempts, this.sleep);
-    } catch (e) {
-      if (!(e instanceof I2cError)) throw e;
-      throw new I2cError(
-        `${this.where()} did not answer the ${what} read after ${attempts} attempts (${e.message}); ` +
-          'check wiring, the part number (it fixes the address) and the supply (1.08–3.6 V)',
-        this.options.address,
-      );
-    }
-  }
-
-  private decode<T>(reply: Uint8Array, decode: (r: Uint8Array) => T): T {
-    try {
-      return decode(reply);
-    } catch (e) {
-      if (!(e instanceof SensirionWordError)) throw e;
-      throw new Sht4xDataError(`${this.where()}: ${e.message}; reading dropped`, this.options.address, e.code, e.word, e.hex);
-    }
   }
 
   /**
